@@ -1,0 +1,328 @@
+"""The ``homeward`` command. Without a sub-command it starts the desktop app.
+
+Every failure ends with one line on stderr and a non-zero exit code; the exit codes are
+stable (see README): 1 general, 2 bad input, 3 sign-in, 4 not found, 5 already exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from app import __version__
+from app.applog import configure_logging
+from app.config import PASSWORD_ENV, USER_ENV, DataPaths, load_settings, resolve_data_dir
+from app.domain.errors import (
+    N_,
+    HomewardError,
+    InvalidInput,
+    PasswordMismatch,
+    PasswordRequired,
+)
+from app.i18n import gettext as _
+from app.i18n import set_language, translate_error
+from app.i18n.languages import LANGUAGE_CODES
+
+log = logging.getLogger("homeward.cli")
+Handler = Callable[[argparse.Namespace, DataPaths], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="homeward",
+        description="Offline counselling for Assisted Voluntary Return and Reintegration.",
+    )
+    parser.add_argument("--version", action="version", version=f"homeward {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="installation folder (default: $HOMEWARD_DATA_DIR, then the "
+        "platform's user data folder)",
+    )
+    parser.add_argument(
+        "--user", help=f"account to sign in with (default: ${USER_ENV}, then the first admin)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", help="start the desktop app (the default)")
+
+    init = commands.add_parser("init", help="set up this installation and its first admin")
+    init.add_argument("--role", choices=["office", "hq"], required=True)
+    init.add_argument("--office", required=True, metavar="CODE", help="office code, e.g. SK")
+    init.add_argument("--office-name", required=True, metavar="NAME")
+    init.add_argument("--admin", required=True, metavar="USER", help="first admin's user name")
+    init.add_argument("--admin-name", default="", metavar="NAME", help="admin's full name")
+
+    demo = commands.add_parser("demo", help="add realistic synthetic cases")
+    demo.add_argument("--cases", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=None, metavar="S")
+
+    cases = commands.add_parser("cases", help="list or search cases")
+    cases.add_argument("--search", default="", metavar="TEXT")
+    cases.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
+    cases.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+    case = commands.add_parser("case", help="show one case")
+    case.add_argument("case_number", metavar="CASE_NUMBER")
+    case.add_argument("--json", action="store_true")
+
+    users = commands.add_parser("users", help="list or add user accounts")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    users_commands.add_parser("list", help="list accounts").add_argument(
+        "--json", action="store_true"
+    )
+    add = users_commands.add_parser("add", help="add an account (admins only)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["counsellor", "supervisor", "admin"], required=True)
+    add.add_argument("--name", default="", help="full name")
+
+    languages = commands.add_parser("languages", help="supported languages")
+    languages.add_argument("--json", action="store_true")
+    return parser
+
+
+def _interface_language(paths: DataPaths) -> str:
+    chosen = load_settings(paths).get("interface_language")
+    if isinstance(chosen, str) and chosen in LANGUAGE_CODES:
+        return chosen
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        code = os.environ.get(variable, "")[:2]
+        if code in LANGUAGE_CODES:
+            return code
+    return "en"
+
+
+def _password(prompt: str, *, confirm: bool = False) -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise PasswordRequired()
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Repeat the password: ")) != first:
+        raise PasswordMismatch()
+    return first
+
+
+def _unlock(args: argparse.Namespace, paths: DataPaths) -> Any:
+    from app.services.workspace import unlock
+
+    if not paths.is_initialised():
+        from app.domain.errors import NotInitialised
+
+        raise NotInitialised(path=str(paths.root))
+    username = args.user or os.environ.get(USER_ENV) or None
+    return unlock(paths, username, _password(_("Password: ")))
+
+
+def _emit_json(document: object) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _cmd_gui(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.ui.application import run_gui
+
+    return run_gui(paths)
+
+
+def _cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.domain.errors import AlreadyInitialised
+    from app.services.workspace import initialise
+
+    if paths.is_initialised():
+        raise AlreadyInitialised(path=str(paths.root))
+    info = initialise(
+        paths,
+        role=args.role,
+        office_code=args.office,
+        office_name=args.office_name,
+        admin_username=args.admin,
+        admin_password=_password(_("Password for the new admin: "), confirm=True),
+        admin_display_name=args.admin_name,
+    )
+    print(
+        _("Set up {role} installation for office {code} ({name}) in {path}.").format(
+            role=info.role, code=info.office_code, name=info.office_name, path=paths.root
+        )
+    )
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.demo import add_demo_cases
+
+    if not 1 <= args.cases <= 100_000:
+        raise InvalidInput({"cases": N_("the number of demo cases is between 1 and 100000")})
+    workspace = _unlock(args, paths)
+    try:
+        created = add_demo_cases(workspace, args.cases, seed=args.seed)
+    finally:
+        workspace.close()
+    print(_("Added {count} demo cases.").format(count=created))
+    return 0
+
+
+def _case_json(row: Any) -> dict[str, object]:
+    return {
+        "case_number": row.case_number,
+        "uuid": str(row.uuid),
+        "given_name": row.given_name,
+        "family_name": row.family_name,
+        "date_of_birth": row.date_of_birth.isoformat() if row.date_of_birth else None,
+        "nationality": row.nationality,
+        "country_of_return": row.country_of_return,
+        "region_of_return": row.region_of_return,
+        "status": row.status.value,
+        "session_language": row.session_language,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def _cmd_cases(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.cases import CaseQuery, CaseRegister, SortKey
+
+    workspace = _unlock(args, paths)
+    try:
+        register = CaseRegister(workspace)
+        query = CaseQuery(text=args.search, sort=SortKey.CASE_NUMBER, descending=False)
+        total = register.count(query)
+        rows = register.page(query, 0, args.limit if args.limit > 0 else max(total, 1))
+    finally:
+        workspace.close()
+    if args.json:
+        _emit_json({"total": total, "cases": [_case_json(row) for row in rows]})
+        return 0
+    for row in rows:
+        name = f"{row.family_name.upper()} {row.given_name}".strip()
+        born = row.date_of_birth.isoformat() if row.date_of_birth else "?"
+        print(
+            f"{row.case_number}  {name:<32}  {born:<10}  {row.country_of_return}  "
+            f"{row.status.value}"
+        )
+    print(_("{shown} of {total} cases").format(shown=len(rows), total=total), file=sys.stderr)
+    return 0
+
+
+def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.cases import CaseRegister
+
+    workspace = _unlock(args, paths)
+    try:
+        detail = CaseRegister(workspace).detail(args.case_number)
+    finally:
+        workspace.close()
+    document = _case_json(detail.row) | {
+        "native_name": detail.native_name,
+        "sex": detail.sex.value,
+        "revision": detail.revision,
+        "created_at": detail.created_at.isoformat(),
+        "created_by": detail.created_by,
+        "household": [
+            {
+                "given_name": m.given_name,
+                "family_name": m.family_name,
+                "date_of_birth": m.date_of_birth.isoformat() if m.date_of_birth else None,
+                "sex": m.sex.value,
+                "relationship": m.relationship.value,
+                "returns_together": m.returns_together,
+            }
+            for m in detail.household
+        ],
+    }
+    if args.json:
+        _emit_json(document)
+    else:
+        for key, value in document.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.domain.accounts import Role
+    from app.services.accounts import add_account, list_accounts
+
+    workspace = _unlock(args, paths)
+    try:
+        if args.users_command == "add":
+            password = os.environ.get("HOMEWARD_NEW_PASSWORD") or _password(
+                _("Password for {user}: ").format(user=args.username), confirm=True
+            )
+            account = add_account(workspace, args.username, args.name, Role(args.role), password)
+            print(_("Added {user} ({role}).").format(user=account.username, role=account.role))
+            return 0
+        accounts = list_accounts(workspace)
+    finally:
+        workspace.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "username": a.username,
+                    "name": a.display_name,
+                    "role": a.role.value,
+                    "active": a.active,
+                }
+                for a in accounts
+            ]
+        )
+    else:
+        for a in accounts:
+            print(f"{a.username:<20} {a.role.value:<11} {a.display_name}")
+    return 0
+
+
+def _cmd_languages(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.languages import language_report
+
+    report = language_report()
+    if args.json:
+        _emit_json(report)
+    else:
+        for entry in report:
+            print(f"{entry['code']:<3} {entry['name']:<16} {entry['script']} {entry['direction']}")
+    return 0
+
+
+_HANDLERS: dict[str, Handler] = {
+    "gui": _cmd_gui,
+    "init": _cmd_init,
+    "demo": _cmd_demo,
+    "cases": _cmd_cases,
+    "case": _cmd_case,
+    "users": _cmd_users,
+    "languages": _cmd_languages,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = resolve_data_dir(args.data_dir)
+    set_language(_interface_language(paths))
+    command = args.command or "gui"
+    try:
+        if paths.root.is_dir():  # a failed first command must not leave a folder behind
+            configure_logging(paths)
+        return _HANDLERS[command](args, paths)
+    except HomewardError as error:
+        log.info("%s failed: %s", command, error.code)
+        print(f"homeward: {translate_error(error)}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"homeward: {_('Cancelled.')}", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("%s failed unexpectedly", command)
+        print(
+            "homeward: "
+            + _("Unexpected error; details are in {path}.").format(
+                path=paths.logs / "homeward.log"
+            ),
+            file=sys.stderr,
+        )
+        return 1

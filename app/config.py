@@ -1,0 +1,96 @@
+"""Every path Homeward writes to, resolved in one place.
+
+Order: ``--data-dir`` on the command line, then ``HOMEWARD_DATA_DIR``, then the platform's
+user data folder. Nothing here runs at import time, so tests point each run at a temporary
+folder without patching globals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+DATA_DIR_ENV = "HOMEWARD_DATA_DIR"
+PASSWORD_ENV = "HOMEWARD_PASSWORD"
+USER_ENV = "HOMEWARD_USER"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The files of one installation inside its data folder."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "homeward.db"
+
+    @property
+    def keyring(self) -> Path:
+        return self.root / "keyring.json"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def ui_state(self) -> Path:
+        return self.root / "ui-state.ini"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def is_initialised(self) -> bool:
+        return self.keyring.is_file()
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataPaths:
+    if explicit:
+        root = Path(explicit)
+    elif os.environ.get(DATA_DIR_ENV):
+        root = Path(os.environ[DATA_DIR_ENV])
+    else:
+        root = Path(platformdirs.user_data_dir("Homeward", appauthor=False))
+    return DataPaths(root.expanduser().resolve())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a power cut leaves either the old or new file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    # Owner-only: the key ring and settings are nobody else's business on a shared laptop.
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def load_settings(paths: DataPaths) -> dict[str, Any]:
+    """Installation settings (interface language and the like); empty when none are saved."""
+    try:
+        data = json.loads(paths.settings.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(paths: DataPaths, settings: dict[str, Any]) -> None:
+    text = json.dumps(settings, ensure_ascii=False, indent=2, sort_keys=True)
+    write_atomically(paths.settings, text.encode("utf-8"))

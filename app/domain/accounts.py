@@ -1,0 +1,62 @@
+"""Local user accounts: roles, what each may do, and the rules for names and passwords."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+
+from app.domain.errors import N_
+
+MIN_PASSWORD_LENGTH = 8
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+class Role(enum.StrEnum):
+    COUNSELLOR = "counsellor"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.COUNSELLOR: N_("Counsellor"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+class Permission(enum.StrEnum):
+    WORK_ON_CASES = "work_on_cases"
+    REVIEW_CASES = "review_cases"
+    MANAGE_ACCOUNTS = "manage_accounts"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.COUNSELLOR: frozenset({Permission.WORK_ON_CASES}),
+    Role.SUPERVISOR: frozenset({Permission.WORK_ON_CASES, Permission.REVIEW_CASES}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in _GRANTS[role]
+
+
+def normalise_username(raw: str) -> str:
+    """Lower-case NFC form, so 'Anna' and 'anna ' are the same account."""
+    return unicodedata.normalize("NFC", raw).strip().casefold()
+
+
+def username_problem(username: str) -> str | None:
+    """Why ``username`` (already normalised) cannot be used, or None."""
+    if not _USERNAME.match(username):
+        return N_("use 2 to 32 of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return N_("the password must have at least {min_length} characters")
+    if not password.strip():
+        return N_("the password cannot be only spaces")
+    return None

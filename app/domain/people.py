@@ -1,0 +1,110 @@
+"""The returnee and the household: what is recorded when a case is opened, and its checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from app.domain.errors import N_, InvalidInput
+
+OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
+MAX_NAME_LENGTH = 100
+
+
+class Sex(enum.StrEnum):
+    """As written in the travel document; X where the document says so."""
+
+    FEMALE = "F"
+    MALE = "M"
+    UNSPECIFIED = "X"
+
+
+SEX_LABELS: dict[Sex, str] = {
+    Sex.FEMALE: N_("Female"),
+    Sex.MALE: N_("Male"),
+    Sex.UNSPECIFIED: N_("Unspecified"),
+}
+
+
+class Relationship(enum.StrEnum):
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+RELATIONSHIP_LABELS: dict[Relationship, str] = {
+    Relationship.SPOUSE: N_("Spouse or partner"),
+    Relationship.CHILD: N_("Child"),
+    Relationship.PARENT: N_("Parent"),
+    Relationship.SIBLING: N_("Brother or sister"),
+    Relationship.OTHER: N_("Other relative"),
+}
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: Sex
+
+
+@dataclass(frozen=True)
+class HouseholdMemberInput(PersonInput):
+    relationship: Relationship = Relationship.OTHER
+    returns_together: bool = True
+
+
+@dataclass(frozen=True)
+class NewCaseInput:
+    """What the new-case dialog and ``homeward demo`` hand over to open a case."""
+
+    returnee: PersonInput
+    nationality: str
+    country_of_return: str
+    region_of_return: str
+    session_language: str
+    native_name: str = ""
+    household: tuple[HouseholdMemberInput, ...] = field(default_factory=tuple)
+
+
+def _person_problems(prefix: str, person: PersonInput, today: dt.date) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    # Some travel documents carry a single name, so only the given name is required.
+    if not person.given_name.strip():
+        problems[f"{prefix}given_name"] = N_("the given name is required")
+    for attr in ("given_name", "family_name"):
+        if len(getattr(person, attr).strip()) > MAX_NAME_LENGTH:
+            problems[f"{prefix}{attr}"] = N_("a name has at most 100 characters")
+    born = person.date_of_birth
+    if born is not None and born > today:
+        problems[f"{prefix}date_of_birth"] = N_("the date of birth is in the future")
+    elif born is not None and born < OLDEST_BIRTH_DATE:
+        problems[f"{prefix}date_of_birth"] = N_("the date of birth is before 1900")
+    return problems
+
+
+def validate_new_case(
+    case: NewCaseInput,
+    *,
+    today: dt.date,
+    known_countries: frozenset[str],
+    known_languages: frozenset[str],
+) -> None:
+    """Raise :class:`InvalidInput` naming every wrong field; return quietly when all is well."""
+    problems = _person_problems("", case.returnee, today)
+    if case.nationality not in known_countries:
+        problems["nationality"] = N_("choose a nationality from the list")
+    if case.country_of_return not in known_countries:
+        problems["country_of_return"] = N_("choose the country of return from the list")
+    if len(case.region_of_return) > MAX_NAME_LENGTH:
+        problems["region_of_return"] = N_("a place name has at most 100 characters")
+    if case.session_language not in known_languages:
+        problems["session_language"] = N_("choose the language of the session from the list")
+    for index, member in enumerate(case.household, start=1):
+        problems.update(_person_problems(f"household[{index}].", member, today))
+    if problems:
+        raise InvalidInput(problems)

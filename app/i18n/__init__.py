@@ -1,0 +1,78 @@
+"""Translations of Homeward's own strings, and the active interface language.
+
+Catalogs are gettext: ``translations/<lang>/LC_MESSAGES/homeward.mo`` compiled when the
+package is built. A source checkout has only the ``.po`` files; they are compiled in memory
+then, so developers see their edits without a build step.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from functools import cache
+
+from app.domain.errors import N_, HomewardError
+from app.i18n.languages import LANGUAGE_CODES
+from app.resources import resource_dir
+
+DOMAIN = "homeward"
+DEFAULT_LANGUAGE = "en"
+
+__all__ = ["N_", "active_language", "gettext", "ngettext", "set_language", "translate_error"]
+
+
+@cache
+def translations(code: str) -> _gettext.NullTranslations:
+    """The catalog of language ``code``; English (the message ids) needs none."""
+    if code == DEFAULT_LANGUAGE or code not in LANGUAGE_CODES:
+        return _gettext.NullTranslations()
+    folder = resource_dir("translations") / code / "LC_MESSAGES"
+    compiled = folder / f"{DOMAIN}.mo"
+    if compiled.is_file():
+        with open(compiled, "rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    source = folder / f"{DOMAIN}.po"
+    if source.is_file():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with open(source, "rb") as handle:
+            catalog = read_po(handle, locale=code)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return _gettext.GNUTranslations(buffer)
+    return _gettext.NullTranslations()
+
+
+class _Active:
+    """The interface language; one per process, switched at run time by the UI."""
+
+    code: str = DEFAULT_LANGUAGE
+
+
+def set_language(code: str) -> None:
+    _Active.code = code if code in LANGUAGE_CODES else DEFAULT_LANGUAGE
+
+
+def active_language() -> str:
+    return _Active.code
+
+
+def gettext(message: str, language: str | None = None) -> str:
+    return translations(language or _Active.code).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int, language: str | None = None) -> str:
+    return translations(language or _Active.code).ngettext(singular, plural, count)
+
+
+def translate_error(error: HomewardError, language: str | None = None) -> str:
+    """The error's message in ``language``, its field problems translated as well."""
+    params = dict(error.params)
+    problems = getattr(error, "problems", None)
+    if problems:
+        params["summary"] = "; ".join(
+            gettext(text, language).format(**error.params) for text in problems.values()
+        )
+    return gettext(error.message_template, language).format(**params)

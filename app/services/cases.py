@@ -1,0 +1,272 @@
+"""The case register: open a case, list and search cases, read one case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.domain.accounts import Permission
+from app.domain.cases import CaseNumber, CaseStatus
+from app.domain.errors import CaseNotFound
+from app.domain.people import NewCaseInput, Relationship, Sex, validate_new_case
+from app.i18n.languages import LANGUAGE_CODES, LANGUAGES, country_codes, country_name
+from app.services.workspace import Workspace
+from app.store import audit, search
+from app.store.models import Case, CaseNumberCounter, HouseholdMember, Returnee
+from app.store.types import utcnow
+
+_INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
+
+
+class SortKey(enum.StrEnum):
+    CASE_NUMBER = "case_number"
+    NAME = "name"
+    BIRTH = "birth"
+    NATIONALITY = "nationality"
+    COUNTRY = "country"
+    STATUS = "status"
+    LANGUAGE = "language"
+    UPDATED = "updated"
+
+
+_ORDER = {
+    SortKey.CASE_NUMBER: (Case.case_number,),
+    SortKey.NAME: (func.lower(Returnee.family_name), func.lower(Returnee.given_name)),
+    SortKey.BIRTH: (Returnee.date_of_birth,),
+    SortKey.NATIONALITY: (Returnee.nationality,),
+    SortKey.COUNTRY: (Case.country_of_return, Case.region_of_return),
+    SortKey.STATUS: (Case.status,),
+    SortKey.LANGUAGE: (Case.session_language,),
+    SortKey.UPDATED: (Case.updated_at,),
+}
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    text: str = ""
+    sort: SortKey = SortKey.UPDATED
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case register."""
+
+    id: int
+    uuid: uuid.UUID
+    case_number: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    nationality: str
+    country_of_return: str
+    region_of_return: str
+    status: CaseStatus
+    session_language: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HouseholdMemberView:
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    sex: Sex
+    relationship: Relationship
+    returns_together: bool
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: CaseRow
+    native_name: str
+    sex: Sex
+    revision: int
+    created_at: dt.datetime
+    created_by: str
+    office_code: str
+    household: tuple[HouseholdMemberView, ...]
+
+
+def _row(case: Case) -> CaseRow:
+    returnee = case.returnee
+    return CaseRow(
+        id=case.id,
+        uuid=case.uuid,
+        case_number=case.case_number,
+        given_name=returnee.given_name,
+        family_name=returnee.family_name,
+        date_of_birth=returnee.date_of_birth,
+        nationality=returnee.nationality,
+        country_of_return=case.country_of_return,
+        region_of_return=case.region_of_return,
+        status=CaseStatus(case.status),
+        session_language=case.session_language,
+        updated_at=case.updated_at,
+    )
+
+
+def _filtered(statement: Select[tuple[Case]], query: CaseQuery) -> Select[tuple[Case]] | None:
+    if not query.text.strip():
+        return statement
+    expression = search.match_expression(query.text)
+    if expression is None:
+        return None
+    hits = text(f"SELECT rowid FROM {search.SEARCH_TABLE} WHERE {search.SEARCH_TABLE} MATCH :q")
+    return statement.where(Case.id.in_(hits.bindparams(q=expression)))
+
+
+class CaseRegister:
+    """What the case list and the CLI ask of the store."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def count(self, query: CaseQuery) -> int:
+        statement = _filtered(select(Case).join(Case.returnee), query)
+        if statement is None:
+            return 0
+        with self.workspace.reading() as session:
+            counted = statement.with_only_columns(func.count(Case.id))
+            return int(session.scalar(counted) or 0)
+
+    def page(self, query: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
+        statement = _filtered(
+            select(Case).join(Case.returnee).options(joinedload(Case.returnee)), query
+        )
+        if statement is None:
+            return []
+        order = [key.desc() if query.descending else key.asc() for key in _ORDER[query.sort]]
+        tie_break = Case.id.desc() if query.descending else Case.id.asc()
+        statement = statement.order_by(*order, tie_break).offset(offset).limit(limit)
+        with self.workspace.reading() as session:
+            return [_row(case) for case in session.scalars(statement)]
+
+    def detail(self, case_number: str) -> CaseDetail:
+        parsed = CaseNumber.parse(case_number)
+        if parsed is None:
+            raise CaseNotFound(case_number=case_number.strip())
+        with self.workspace.reading() as session:
+            case = session.scalar(
+                select(Case)
+                .where(Case.case_number == str(parsed))
+                .options(
+                    joinedload(Case.returnee),
+                    joinedload(Case.office),
+                    joinedload(Case.created_by),
+                    selectinload(Case.household),
+                )
+            )
+            if case is None:
+                raise CaseNotFound(case_number=str(parsed))
+            return CaseDetail(
+                row=_row(case),
+                native_name=case.returnee.native_name,
+                sex=Sex(case.returnee.sex),
+                revision=case.revision,
+                created_at=case.created_at,
+                created_by=case.created_by.display_name if case.created_by else "",
+                office_code=case.office.code,
+                household=tuple(
+                    HouseholdMemberView(
+                        member.given_name,
+                        member.family_name,
+                        member.date_of_birth,
+                        Sex(member.sex),
+                        Relationship(member.relationship_to_returnee),
+                        member.returns_together,
+                    )
+                    for member in case.household
+                ),
+            )
+
+    def open_case(self, new_case: NewCaseInput, *, today: dt.date | None = None) -> CaseRow:
+        """Validate and store a new case with the next number of this office."""
+        self.workspace.require(Permission.WORK_ON_CASES)
+        validate_new_case(
+            new_case,
+            today=today or dt.date.today(),
+            known_countries=country_codes(),
+            known_languages=LANGUAGE_CODES,
+        )
+        with self.workspace.transaction() as session:
+            case = add_case(session, self.workspace, new_case)
+            return _row(case)
+
+
+def next_case_number(session: Session, office_id: int, office_code: str, year: int) -> str:
+    counter = session.get(CaseNumberCounter, (office_id, year))
+    if counter is None:
+        counter = CaseNumberCounter(office_id=office_id, year=year, last_sequence=0)
+        session.add(counter)
+    counter.last_sequence += 1
+    return str(CaseNumber(office_code, year, counter.last_sequence))
+
+
+def add_case(
+    session: Session, workspace: Workspace, new_case: NewCaseInput, *, at: dt.datetime | None = None
+) -> Case:
+    """Insert an already validated case, its search row and its audit event."""
+    installation = workspace.installation
+    created = at or utcnow()
+    person = new_case.returnee
+    case = Case(
+        case_number=next_case_number(
+            session, installation.office_id, installation.office_code, created.year
+        ),
+        office_id=installation.office_id,
+        status=CaseStatus.INTAKE.value,
+        session_language=new_case.session_language,
+        country_of_return=new_case.country_of_return,
+        region_of_return=new_case.region_of_return.strip(),
+        created_by_id=workspace.user.id,
+        created_at=created,
+        updated_at=created,
+        returnee=Returnee(
+            given_name=person.given_name.strip(),
+            family_name=person.family_name.strip(),
+            native_name=new_case.native_name.strip(),
+            date_of_birth=person.date_of_birth,
+            sex=person.sex.value,
+            nationality=new_case.nationality,
+        ),
+        household=[
+            HouseholdMember(
+                position=position,
+                given_name=member.given_name.strip(),
+                family_name=member.family_name.strip(),
+                date_of_birth=member.date_of_birth,
+                sex=member.sex.value,
+                relationship_to_returnee=member.relationship.value,
+                returns_together=member.returns_together,
+            )
+            for position, member in enumerate(new_case.household)
+        ],
+    )
+    session.add(case)
+    session.flush()
+    reindex(session, case)
+    audit.record(
+        session,
+        "case.opened",
+        user_id=workspace.user.id,
+        case=case,
+        detail={"household_members": len(new_case.household)},
+    )
+    return case
+
+
+def reindex(session: Session, case: Case) -> None:
+    """Refresh the case's search row: numbers, every name, and the country in every language."""
+    returnee = case.returnee
+    names = [returnee.given_name, returnee.family_name, returnee.native_name]
+    for member in case.household:
+        names += [member.given_name, member.family_name]
+    countries = {country_name(case.country_of_return, code) for code in _INDEX_LANGUAGES}
+    places = " ".join([case.country_of_return, case.region_of_return, *sorted(countries)])
+    search.index_case(session, case.id, case.case_number, " ".join(filter(None, names)), places)

@@ -1,0 +1,159 @@
+"""Realistic synthetic cases for ``homeward demo``: trying the app and testing at scale.
+
+Names, regions and languages follow the countries returnees most often go back to. The
+same seed gives the same cases, so a demo data set can be rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from app.domain.accounts import Permission
+from app.domain.cases import CaseStatus
+from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
+from app.services.cases import add_case
+from app.services.demo_names import COUNTRIES, DemoCountry, Surname
+from app.services.workspace import Workspace
+from app.store.types import utcnow
+
+_BATCH = 500
+# Later statuses are likelier for cases opened long ago.
+_STATUS_BY_AGE: tuple[tuple[int, tuple[tuple[CaseStatus, int], ...]], ...] = (
+    (30, ((CaseStatus.INTAKE, 6), (CaseStatus.PLANNING, 4), (CaseStatus.WITHDRAWN, 1))),
+    (
+        120,
+        (
+            (CaseStatus.PLANNING, 3),
+            (CaseStatus.READY, 3),
+            (CaseStatus.SUBMITTED, 4),
+            (CaseStatus.APPROVED, 2),
+            (CaseStatus.WITHDRAWN, 1),
+        ),
+    ),
+    (
+        10_000,
+        (
+            (CaseStatus.APPROVED, 2),
+            (CaseStatus.REJECTED, 1),
+            (CaseStatus.IN_IMPLEMENTATION, 4),
+            (CaseStatus.CLOSED, 6),
+            (CaseStatus.WITHDRAWN, 1),
+        ),
+    ),
+)
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[CaseStatus, int], ...]) -> CaseStatus:
+    return rng.choices([s for s, _ in weighted], [w for _, w in weighted])[0]
+
+
+def _birth_date(rng: random.Random, today: dt.date, low: int, high: int) -> dt.date:
+    age_days = rng.randint(low * 365 + 1, high * 365 + 364)
+    return today - dt.timedelta(days=age_days)
+
+
+def _given(rng: random.Random, country: DemoCountry, sex: Sex) -> tuple[str, str]:
+    return rng.choice(country.female_given if sex is Sex.FEMALE else country.male_given)
+
+
+def _family(surname: Surname, sex: Sex) -> tuple[str, str]:
+    if sex is Sex.FEMALE:
+        return surname.female, surname.female_native
+    return surname.male, surname.male_native
+
+
+def _native_full_name(country: DemoCountry, given: str, family: str) -> str:
+    # Vietnamese names are written family name first.
+    return f"{family} {given}" if country.code == "VN" else f"{given} {family}"
+
+
+def _household(
+    rng: random.Random, country: DemoCountry, surname: Surname, age: int, today: dt.date
+) -> tuple[HouseholdMemberInput, ...]:
+    members: list[HouseholdMemberInput] = []
+    if age >= 22 and rng.random() < 0.55:
+        sex = rng.choice((Sex.FEMALE, Sex.MALE))
+        given, _native = _given(rng, country, sex)
+        family, _ = _family(surname, sex)
+        members.append(
+            HouseholdMemberInput(
+                given,
+                family,
+                _birth_date(rng, today, max(18, age - 8), age + 5),
+                sex,
+                Relationship.SPOUSE,
+                rng.random() < 0.6,
+            )
+        )
+    if age >= 20:
+        children = rng.choices((0, 1, 2, 3, 4, 5), (30, 25, 25, 12, 5, 3))[0]
+        for _child in range(children):
+            sex = rng.choice((Sex.FEMALE, Sex.MALE))
+            given, _native = _given(rng, country, sex)
+            family, _ = _family(surname, sex)
+            members.append(
+                HouseholdMemberInput(
+                    given,
+                    family,
+                    _birth_date(rng, today, 0, min(17, age - 18)),
+                    sex,
+                    Relationship.CHILD,
+                    rng.random() < 0.7,
+                )
+            )
+    if rng.random() < 0.1:
+        sex = rng.choice((Sex.FEMALE, Sex.MALE))
+        given, _native = _given(rng, country, sex)
+        members.append(
+            HouseholdMemberInput(
+                given,
+                _family(surname, sex)[0],
+                _birth_date(rng, today, age + 18, min(95, age + 40)),
+                sex,
+                Relationship.PARENT,
+                False,
+            )
+        )
+    return tuple(members)
+
+
+def demo_case(rng: random.Random, today: dt.date) -> NewCaseInput:
+    country = rng.choices(COUNTRIES, [c.weight for c in COUNTRIES])[0]
+    sex = Sex.FEMALE if rng.random() < 0.35 else Sex.MALE
+    age = 17 if rng.random() < 0.03 else rng.randint(18, 64)  # a few unaccompanied minors
+    given, given_native = _given(rng, country, sex)
+    surname = rng.choice(country.surnames)
+    family, family_native = _family(surname, sex)
+    native = _native_full_name(country, given_native, family_native)
+    latin = _native_full_name(country, given, family)
+    language_weights = [4, 1, 1][: len(country.languages)]
+    return NewCaseInput(
+        returnee=PersonInput(
+            given, family, None if rng.random() < 0.04 else _birth_date(rng, today, age, age), sex
+        ),
+        nationality=country.code,
+        country_of_return=country.code,
+        region_of_return=rng.choice(country.regions),
+        session_language=rng.choices(country.languages, language_weights)[0],
+        native_name=native if native != latin else "",
+        household=() if age < 18 else _household(rng, country, surname, age, today),
+    )
+
+
+def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None) -> int:
+    """Add ``count`` cases opened over the last two years; return how many were added."""
+    workspace.require(Permission.WORK_ON_CASES)
+    rng = random.Random(seed)
+    now = utcnow()
+    opened = sorted(
+        now - dt.timedelta(minutes=rng.randint(5, 2 * 365 * 24 * 60)) for _ in range(count)
+    )
+    for start in range(0, count, _BATCH):
+        with workspace.transaction() as session:
+            for at in opened[start : start + _BATCH]:
+                case = add_case(session, workspace, demo_case(rng, at.date()), at=at)
+                age_days = (now - at).days
+                statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
+                case.status = _pick(rng, statuses).value
+    return count

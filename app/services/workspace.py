@@ -1,0 +1,231 @@
+"""Setting up an installation and unlocking it: the store key, the schema, who is signed in."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import DataPaths
+from app.domain.accounts import (
+    MIN_PASSWORD_LENGTH,
+    Permission,
+    Role,
+    may,
+    normalise_username,
+    password_problem,
+    username_problem,
+)
+from app.domain.cases import office_code_problem
+from app.domain.errors import (
+    N_,
+    AccountDisabled,
+    AlreadyInitialised,
+    AuthenticationFailed,
+    InvalidInput,
+    NotInitialised,
+    NotPermitted,
+)
+from app.store import audit, migrate
+from app.store.engine import open_engine, session_factory
+from app.store.keyring import KdfParams, Keyring, new_store_key
+from app.store.models import Installation, Office, UserAccount
+from app.store.types import utcnow
+
+log = logging.getLogger("homeward.services")
+
+INSTALLATION_ROLES = ("office", "hq")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    uuid: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class InstallationInfo:
+    uuid: uuid.UUID
+    role: str
+    office_id: int
+    office_code: str
+    office_name: str
+    budget_cap_eur: int
+
+
+class Workspace:
+    """An unlocked installation. Services take it; it hands out one session per use case."""
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        engine: Engine,
+        keyring: Keyring,
+        store_key: bytes,
+        user: CurrentUser,
+        installation: InstallationInfo,
+    ) -> None:
+        self.paths = paths
+        self.engine = engine
+        self.keyring = keyring
+        self._store_key = store_key
+        self._sessions: sessionmaker[Session] = session_factory(engine)
+        self.user = user
+        self.installation = installation
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed together, or not at all."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    def require(self, permission: Permission) -> None:
+        if not may(self.user.role, permission):
+            raise NotPermitted(role=self.user.role.value)
+
+    def seal_for(self, username: str, password: str) -> None:
+        """Give ``username`` a key slot opened by ``password`` (saved at once)."""
+        self.keyring.seal(username, password, self._store_key)
+        self.keyring.save(self.paths.keyring)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _setup_problems(
+    role: str, office_code: str, office_name: str, username: str, password: str
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if role not in INSTALLATION_ROLES:
+        problems["role"] = N_("the role is 'office' or 'hq'")
+    if problem := office_code_problem(office_code):
+        problems["office_code"] = problem
+    if not office_name.strip() or len(office_name) > 200:
+        problems["office_name"] = N_("the office name is required (at most 200 characters)")
+    if problem := username_problem(username):
+        problems["username"] = problem
+    if problem := password_problem(password):
+        problems["password"] = problem
+    return problems
+
+
+def initialise(
+    paths: DataPaths,
+    *,
+    role: str,
+    office_code: str,
+    office_name: str,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str = "",
+    kdf: KdfParams | None = None,
+) -> InstallationInfo:
+    """First run: create the store, this office and its first administrator."""
+    if paths.is_initialised():
+        raise AlreadyInitialised(path=str(paths.root))
+    office_code = office_code.strip().upper()
+    username = normalise_username(admin_username)
+    problems = _setup_problems(role, office_code, office_name, username, admin_password)
+    if problems:
+        raise InvalidInput(problems, min_length=MIN_PASSWORD_LENGTH)
+
+    paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # A store without a key ring is the remains of an interrupted set-up: nobody can open it.
+    _remove_store_files(paths)
+    store_key = new_store_key()
+    installation_id = uuid.uuid4()
+    try:
+        engine = open_engine(paths.database, store_key)
+        try:
+            migrate.upgrade(engine, None, None)
+            with session_factory(engine)() as session, session.begin():
+                office = Office(code=office_code, name=office_name.strip())
+                installation = Installation(uuid=installation_id, role=role, office=office)
+                admin = UserAccount(
+                    username=username,
+                    display_name=admin_display_name.strip() or username,
+                    role=Role.ADMIN.value,
+                )
+                session.add_all([office, installation, admin])
+                session.flush()
+                audit.record(
+                    session,
+                    "installation.created",
+                    user_id=admin.id,
+                    detail={"role": role, "office": office_code},
+                )
+                info = _installation_info(installation)
+        finally:
+            engine.dispose()
+        keyring = Keyring(
+            installation=str(installation_id), default_user=username, kdf=kdf or KdfParams()
+        )
+        keyring.seal(username, admin_password, store_key)
+        keyring.save(paths.keyring)  # the key ring's presence marks a finished set-up
+    except BaseException:
+        _remove_store_files(paths)
+        raise
+    log.info("installation %s created (role %s)", installation_id, role)
+    return info
+
+
+def unlock(
+    paths: DataPaths, username: str | None, password: str, *, sign_in: bool = False
+) -> Workspace:
+    """Open the store as ``username`` (the first administrator when None)."""
+    if not paths.is_initialised():
+        raise NotInitialised(path=str(paths.root))
+    keyring = Keyring.load(paths.keyring)
+    name = normalise_username(username) if username else keyring.default_user
+    store_key = keyring.open(name, password)
+    engine = open_engine(paths.database, store_key)
+    try:
+        migrate.upgrade(engine, paths.database, paths.backups)
+        with session_factory(engine)() as session, session.begin():
+            account = session.scalar(select(UserAccount).where(UserAccount.username == name))
+            if account is None:
+                raise AuthenticationFailed()
+            if not account.active:
+                raise AccountDisabled(username=name)
+            if sign_in:
+                account.last_login_at = utcnow()
+                audit.record(session, "account.signed_in", user_id=account.id)
+            user = CurrentUser(
+                account.id, account.uuid, account.username, account.display_name, Role(account.role)
+            )
+            installation = session.scalars(select(Installation)).one()
+            info = _installation_info(installation)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Workspace(paths, engine, keyring, store_key, user, info)
+
+
+def _installation_info(installation: Installation) -> InstallationInfo:
+    return InstallationInfo(
+        uuid=installation.uuid,
+        role=installation.role,
+        office_id=installation.office.id,
+        office_code=installation.office.code,
+        office_name=installation.office.name,
+        budget_cap_eur=installation.budget_cap_eur,
+    )
+
+
+def _remove_store_files(paths: DataPaths) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            paths.database.with_name(paths.database.name + suffix).unlink()

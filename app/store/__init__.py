@@ -1,0 +1,1 @@
+"""The encrypted local case store: models, engine, search, audit trail and migrations."""

@@ -1,0 +1,45 @@
+"""The one way to open the case store: SQLCipher with a raw key, WAL, foreign keys on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.errors import StoreUnreadable
+
+
+def _apply_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # SQLCipher writes decryption failures to stderr; we report them ourselves.
+        cursor.execute("PRAGMA cipher_log_level = NONE")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit survives a power cut, not only a crash of the program.
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+
+
+def open_engine(path: Path, key: bytes) -> Engine:
+    """An engine on the encrypted file at ``path``; raises if ``key`` does not open it."""
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
+    engine = create_engine(url)
+    event.listen(engine, "connect", _apply_pragmas)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+    except DatabaseError as error:
+        engine.dispose()
+        raise StoreUnreadable(path=str(path), reason=str(error.orig)) from None
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, so DTOs can be built from them."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,202 @@
+"""SQLAlchemy models of the case store.
+
+Every record has an integer key for joins and a UUID that stays the same across offices and
+HQ; a case carries a revision number that grows with each change, so bundles can be ordered
+and conflicts seen. Enumerations are stored as their string values, checked in the domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.store.types import UtcDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UtcDateTime, uuid.UUID: Uuid}
+
+
+class Office(Base):
+    """An office that writes cases: this installation's own, and at HQ every importing one."""
+
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Installation(Base):
+    """The single row that says who this installation is."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    budget_cap_eur: Mapped[int] = mapped_column(Integer, default=1500)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    office: Mapped[Office] = relationship()
+
+
+class UserAccount(Base):
+    """A local account. The password is not here: it unwraps the store key (see keyring)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class CaseNumberCounter(Base):
+    """Last sequence number handed out per office and year, so numbers never repeat."""
+
+    __tablename__ = "case_number_counter"
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(Base):
+    __tablename__ = "returnee_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_number: Mapped[str] = mapped_column(String(24), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    session_language: Mapped[str] = mapped_column(String(16))
+    country_of_return: Mapped[str] = mapped_column(String(2), index=True)
+    region_of_return: Mapped[str] = mapped_column(String(100), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    office: Mapped[Office] = relationship()
+    created_by: Mapped[UserAccount | None] = relationship()
+    returnee: Mapped[Returnee] = relationship(
+        back_populates="case", cascade="all, delete-orphan", uselist=False
+    )
+    household: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="HouseholdMember.position",
+    )
+    sessions: Mapped[list[CounsellingSession]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+
+
+class Returnee(Base):
+    __tablename__ = "returnee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="CASCADE"), unique=True
+    )
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    native_name: Mapped[str] = mapped_column(String(200), default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    nationality: Mapped[str] = mapped_column(String(2))
+
+    case: Mapped[Case] = relationship(back_populates="returnee")
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), default="")
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    relationship_to_returnee: Mapped[str] = mapped_column(String(16))
+    returns_together: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    case: Mapped[Case] = relationship(back_populates="household")
+
+    __table_args__ = (UniqueConstraint("case_id", "position"),)
+
+
+class CounsellingSession(Base):
+    """One sitting with the migrant: who counselled, in which two languages, when."""
+
+    __tablename__ = "counselling_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="CASCADE"), index=True
+    )
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    counsellor_language: Mapped[str] = mapped_column(String(16))
+    migrant_language: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="sessions")
+    counsellor: Mapped[UserAccount] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which case, at which revision. Details name fields, not their values."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="SET NULL"), index=True
+    )
+    case_uuid: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    case_revision: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,63 @@
+"""Full-text search over cases with SQLite FTS5.
+
+One row per case, keyed by the case's integer id. ``remove_diacritics 2`` lets "nguyen"
+find "Nguyễn"; every word typed is matched as a prefix, so results narrow as the user types.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+SEARCH_TABLE = "case_search"
+CREATE_SEARCH_TABLE = (
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+    "case_number, names, places, tokenize = 'unicode61 remove_diacritics 2')"
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 8
+# Letters that are not a base letter plus a diacritic, so FTS5 cannot fold them itself.
+_FOLD = str.maketrans({"đ": "d", "Đ": "D", "ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"})
+
+
+def is_search_table(name: str) -> bool:
+    return name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_")
+
+
+def fold(value: str) -> str:
+    return value.translate(_FOLD)
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH string for what the user typed, or None if nothing searchable."""
+    words = _WORD.findall(fold(query))[:MAX_QUERY_WORDS]
+    if not words:
+        return None
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def index_case(
+    target: Session | Connection, case_id: int, case_number: str, names: str, places: str
+) -> None:
+    """Replace the search row of one case (call in the transaction that changed it)."""
+    digits = case_number.rsplit("-", 1)[-1].lstrip("0")
+    params = {
+        "id": case_id,
+        "number": f"{case_number} {digits}",
+        "names": f"{names} {fold(names)}" if fold(names) != names else names,
+        "places": places,
+    }
+    target.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": case_id})
+    target.execute(
+        text(
+            f"INSERT INTO {SEARCH_TABLE}(rowid, case_number, names, places) "
+            "VALUES (:id, :number, :names, :places)"
+        ),
+        params,
+    )
+
+
+def remove_case(target: Session | Connection, case_id: int) -> None:
+    target.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": case_id})

@@ -1,0 +1,32 @@
+"""Dates, countries and enumerations shown in the active interface language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+
+from app.i18n import active_language
+from app.i18n import gettext as _
+from app.i18n.languages import country_name, language
+
+
+def date_text(value: dt.date | None) -> str:
+    if value is None:
+        return _("unknown")
+    return format_date(value, "medium", locale=active_language())
+
+
+def datetime_text(value: dt.datetime) -> str:
+    return format_datetime(value.astimezone(), "short", locale=active_language())
+
+
+def country_text(code: str) -> str:
+    return country_name(code, active_language()) if code else ""
+
+
+def language_text(code: str) -> str:
+    try:
+        return language(code).native_name
+    except KeyError:
+        return code

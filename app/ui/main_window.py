@@ -1,0 +1,192 @@
+"""The case register window: search, list, detail, and opening new cases."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+)
+
+from app import __version__
+from app.domain.accounts import ROLE_LABELS
+from app.i18n import gettext as _
+from app.i18n import ngettext
+from app.services.cases import CaseRegister, SortKey
+from app.services.workspace import Workspace
+from app.ui.case_detail import CaseDetailPane
+from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
+from app.ui.new_case_dialog import NewCaseDialog
+
+SEARCH_DELAY_MS = 150
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, settings: QSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.workspace = workspace
+        self.register = CaseRegister(workspace)
+        self.settings = settings
+        office = workspace.installation
+        self.setWindowTitle(f"Homeward — {office.office_code} {office.office_name}")
+
+        self.model = CaseTableModel(self.register, self)
+        self.table = QTableView()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(column_of(SortKey.UPDATED), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.detail = CaseDetailPane()
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_search)
+
+        self.new_case_action = QAction(_("&New case…"), self)
+        self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_case_action.triggered.connect(self.open_new_case)
+        self.find_action = QAction(_("&Find"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        about_action = QAction(_("&About Homeward"), self)
+        about_action.triggered.connect(self._about)
+
+        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu.addAction(self.new_case_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self.menuBar().addMenu(_("&Edit")).addAction(self.find_action)
+        self.menuBar().addMenu(_("&Help")).addAction(about_action)
+
+        toolbar = QToolBar(_("Cases"))
+        toolbar.setObjectName("caseToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.new_case_action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("caseCount")
+        self.statusBar().addWidget(self.count_label, 1)
+        user = workspace.user
+        self.statusBar().addPermanentWidget(
+            QLabel(f"{user.display_name} · {_(ROLE_LABELS[user.role])} · {office.office_code}")
+        )
+        self.model.modelReset.connect(self._update_count)
+        self._update_count()
+        self._restore_state()
+
+    # actions
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_new_case(self) -> None:
+        dialog = NewCaseDialog(self.register, self)
+        if dialog.exec() and dialog.created is not None:
+            self.search.clear()
+            self._apply_search()
+            self.select_case(dialog.created.case_number)
+            self.statusBar().showMessage(
+                _("Case {number} opened.").format(number=dialog.created.case_number), 5000
+            )
+
+    def select_case(self, case_number: str) -> bool:
+        """Select ``case_number`` in the list, fetching pages until it is found."""
+        row = self.model.row_of(case_number)
+        while row < 0 and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(case_number)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.set_search(self.search.text())
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        self.count_label.setText(
+            ngettext("{count} case", "{count} cases", total).format(count=total)
+        )
+        self.detail.show_case(None)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        row = indexes[0].data(ROW_ROLE) if indexes else None
+        self.detail.show_case(self.register.detail(row.case_number) if row else None)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Homeward"),
+            _(
+                "Homeward {version}: counselling for assisted voluntary return and "
+                "reintegration, offline."
+            ).format(version=__version__),
+        )
+
+    # window state
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 720)
+        for key, restore in (
+            ("main/state", self.restoreState),
+            ("main/splitter", self.splitter.restoreState),
+            ("main/header", self.table.horizontalHeader().restoreState),
+        ):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def save_state(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        self.settings.setValue("main/header", self.table.horizontalHeader().saveState())
+        self.settings.setValue("login/last_user", self.workspace.user.username)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,59 @@
+"""Combo boxes for countries, languages and enumerations, labelled in the interface language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from app.i18n import active_language
+from app.i18n import gettext as _
+from app.i18n.languages import LANGUAGES, country_codes, country_name
+
+
+class CodeCombo(QComboBox):
+    """A combo of (label, code) entries; typing filters by any part of the label."""
+
+    def __init__(self, entries: Iterable[tuple[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for label, code in entries:
+            self.addItem(label, code)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCurrentIndex(-1)
+
+    def code(self) -> Any:
+        """The chosen code, or None if the text matches no entry."""
+        index = self.findText(self.currentText(), Qt.MatchFlag.MatchFixedString)
+        return self.itemData(index) if index >= 0 else None
+
+    def set_code(self, code: Any) -> None:
+        self.setCurrentIndex(self.findData(code))
+
+
+def country_combo(parent: QWidget | None = None) -> CodeCombo:
+    lang = active_language()
+    entries = sorted(((country_name(c, lang), c) for c in country_codes()), key=lambda e: e[0])
+    return CodeCombo(entries, parent)
+
+
+def language_combo(parent: QWidget | None = None, *, forms_only: bool = True) -> CodeCombo:
+    entries = [
+        (f"{lang.native_name} — {lang.code}", lang.code)
+        for lang in LANGUAGES
+        if lang.forms or not forms_only
+    ]
+    return CodeCombo(entries, parent)
+
+
+def enum_combo(labels: Mapping[Enum, str], parent: QWidget | None = None) -> QComboBox:
+    combo = QComboBox(parent)
+    for member, label in labels.items():
+        combo.addItem(_(label), member)
+    return combo

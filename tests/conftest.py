@@ -1,0 +1,56 @@
+"""Shared fixtures: a fresh encrypted installation per test, Qt offscreen, English."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LANG"] = "en_GB.UTF-8"
+os.environ.pop("HOMEWARD_DATA_DIR", None)
+os.environ.pop("HOMEWARD_PASSWORD", None)
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app.config import DataPaths  # noqa: E402
+from app.i18n import set_language  # noqa: E402
+from tests_support import PASSWORD, TEST_KDF  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def paths(tmp_path) -> DataPaths:
+    return DataPaths(tmp_path / "data")
+
+
+@pytest.fixture
+def installed(paths: DataPaths) -> DataPaths:
+    from app.services.workspace import initialise
+
+    initialise(
+        paths,
+        role="office",
+        office_code="SK",
+        office_name="Bratislava office",
+        admin_username="anna",
+        admin_password=PASSWORD,
+        admin_display_name="Anna Kováčová",
+        kdf=TEST_KDF,
+    )
+    return paths
+
+
+@pytest.fixture
+def workspace(installed: DataPaths):
+    from app.services.workspace import unlock
+
+    opened = unlock(installed, "anna", PASSWORD)
+    yield opened
+    opened.close()

@@ -1,0 +1,55 @@
+"""Every revision upgrades from an empty store, downgrades back, and models agree with them."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from app.store.engine import open_engine
+from app.store.keyring import new_store_key
+from app.store.migrate import alembic_config, current_revision, head_revision, upgrade
+from app.store.models import Base
+from app.store.search import SEARCH_TABLE, is_search_table
+
+
+def _revisions_in_order() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+def test_each_revision_upgrades_and_downgrades_step_by_step(tmp_path):
+    engine = open_engine(tmp_path / "store.db", new_store_key())
+    revisions = _revisions_in_order()
+    assert revisions and revisions[-1] == head_revision()
+    for revision in revisions:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        assert current_revision(engine) == revision
+    for previous in [*reversed(revisions[:-1]), "base"]:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "-1")
+        assert current_revision(engine) == (None if previous == "base" else previous)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_models_and_migrations_agree(tmp_path):
+    engine = open_engine(tmp_path / "store.db", new_store_key())
+    assert upgrade(engine, None, None) is True
+    assert upgrade(engine, None, None) is False  # already at head
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": _not_search_table},
+        )
+        assert compare_metadata(context, Base.metadata) == []
+        fts = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": SEARCH_TABLE}
+        ).scalar_one()
+    assert "fts5" in fts and "remove_diacritics 2" in fts
+    engine.dispose()
+
+
+def _not_search_table(name, type_, parent_names):
+    return not (type_ == "table" and name and is_search_table(name))
