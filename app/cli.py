@@ -237,9 +237,12 @@ def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:
     }
     if args.json:
         _emit_json(document)
-    else:
-        for key, value in document.items():
-            print(f"{key}: {value}")
+        return 0
+    members = document.pop("household")
+    for key, value in document.items():
+        print(f"{key}: {value}")
+    for member in members:
+        print("household: " + ", ".join(f"{key}={value}" for key, value in member.items()))
     return 0
 
 
@@ -313,6 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s failed: %s", command, error.code)
         print(f"homeward: {translate_error(error)}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # The reader went away (e.g. `homeward cases | head`): not an error of ours. Point
+        # stdout at devnull so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"homeward: {_('Cancelled.')}", file=sys.stderr)
         return 130

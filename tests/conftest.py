@@ -9,13 +9,14 @@ os.environ["LANG"] = "en_GB.UTF-8"
 os.environ.pop("HOMEWARD_DATA_DIR", None)
 os.environ.pop("HOMEWARD_PASSWORD", None)
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
+import pytest
 
-from app.config import DataPaths  # noqa: E402
-from app.i18n import set_language  # noqa: E402
-from tests_support import PASSWORD, TEST_KDF  # noqa: E402
+from app.config import DataPaths
+from app.i18n import set_language
+
+from tests_support import PASSWORD, TEST_KDF
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from app.services.accounts import add_account, change_password, list_accounts
 from app.services.cases import CaseQuery, CaseRegister, SortKey
 from app.services.workspace import initialise, unlock
 from app.store.models import AuditEvent, UserAccount
+
 from tests_support import PASSWORD, TEST_KDF
 
 
@@ -198,6 +199,7 @@ def test_accounts_roles_and_passwords(workspace, installed):
 def test_disabled_account_cannot_sign_in(workspace, installed):
     add_account(workspace, "boris", "", Role.COUNSELLOR, "counsel pass")
     with workspace.transaction() as session:
-        session.scalars(select(UserAccount).where(UserAccount.username == "boris")).one().active = False
+        boris = session.scalars(select(UserAccount).where(UserAccount.username == "boris")).one()
+        boris.active = False
     with pytest.raises(AccountDisabled):
         unlock(installed, "boris", "counsel pass")

@@ -7,7 +7,8 @@ from sqlalchemy import text
 from app.domain.errors import AuthenticationFailed, StoreTooNew, StoreUnreadable
 from app.store import migrate
 from app.store.engine import open_engine
-from app.store.keyring import Keyring, KdfParams, new_store_key
+from app.store.keyring import KdfParams, Keyring, new_store_key
+
 from tests_support import TEST_KDF
 
 

@@ -49,7 +49,7 @@ class PersonInput:
     given_name: str
     family_name: str
     date_of_birth: dt.date | None
-    sex: Sex
+    sex: Sex | None  # None until chosen: a silent default would record a wrong sex
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def _person_problems(prefix: str, person: PersonInput, today: dt.date) -> dict[s
     for attr in ("given_name", "family_name"):
         if len(getattr(person, attr).strip()) > MAX_NAME_LENGTH:
             problems[f"{prefix}{attr}"] = N_("a name has at most 100 characters")
+    if person.sex is None:
+        problems[f"{prefix}sex"] = N_("choose the sex as written in the travel document")
     born = person.date_of_birth
     if born is not None and born > today:
         problems[f"{prefix}date_of_birth"] = N_("the date of birth is in the future")

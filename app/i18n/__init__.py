@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import re
 from functools import cache
 
 from app.domain.errors import N_, HomewardError
@@ -73,6 +74,21 @@ def translate_error(error: HomewardError, language: str | None = None) -> str:
     problems = getattr(error, "problems", None)
     if problems:
         params["summary"] = "; ".join(
-            gettext(text, language).format(**error.params) for text in problems.values()
+            _problem_text(field, text, error.params, language) for field, text in problems.items()
         )
     return gettext(error.message_template, language).format(**params)
+
+
+_MEMBER_FIELD = re.compile(r"^household\[(\d+)\]\.")
+
+
+def _problem_text(
+    field: str, template: str, params: dict[str, object], language: str | None
+) -> str:
+    problem = gettext(template, language).format(**params)
+    member = _MEMBER_FIELD.match(field)
+    if member is None:
+        return problem
+    return gettext("household member {number}: {problem}", language).format(
+        number=member.group(1), problem=problem
+    )

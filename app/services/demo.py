@@ -69,11 +69,16 @@ def _native_full_name(country: DemoCountry, given: str, family: str) -> str:
 
 
 def _household(
-    rng: random.Random, country: DemoCountry, surname: Surname, age: int, today: dt.date
+    rng: random.Random,
+    country: DemoCountry,
+    surname: Surname,
+    age: int,
+    returnee_sex: Sex,
+    today: dt.date,
 ) -> tuple[HouseholdMemberInput, ...]:
     members: list[HouseholdMemberInput] = []
     if age >= 22 and rng.random() < 0.55:
-        sex = rng.choice((Sex.FEMALE, Sex.MALE))
+        sex = Sex.MALE if returnee_sex is Sex.FEMALE else Sex.FEMALE
         given, _native = _given(rng, country, sex)
         family, _ = _family(surname, sex)
         members.append(
@@ -137,7 +142,7 @@ def demo_case(rng: random.Random, today: dt.date) -> NewCaseInput:
         region_of_return=rng.choice(country.regions),
         session_language=rng.choices(country.languages, language_weights)[0],
         native_name=native if native != latin else "",
-        household=() if age < 18 else _household(rng, country, surname, age, today),
+        household=() if age < 18 else _household(rng, country, surname, age, sex, today),
     )
 
 

@@ -18,7 +18,6 @@ class CaseDetailPane(QWidget):
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("caseTitle")
-        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self._facts = QFormLayout()
@@ -35,11 +34,14 @@ class CaseDetailPane(QWidget):
         while self._household.count():
             item = self._household.takeAt(0)
             if item is not None and item.widget() is not None:
+                item.widget().hide()  # deleteLater alone leaves it drawn until the next loop
                 item.widget().deleteLater()
         if detail is None:
+            self.title.setStyleSheet("color: palette(mid);")
             self.title.setText(_("Select a case in the list, or press Ctrl+N for a new one."))
             self._household_box.hide()
             return
+        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
         row = detail.row
         name = " ".join(part for part in (row.given_name, row.family_name.upper()) if part)
         self.title.setText(f"{row.case_number} — {name}")

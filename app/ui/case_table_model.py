@@ -73,13 +73,15 @@ class CaseTableModel(QAbstractTableModel):
         return self._total
 
     def reload(self) -> None:
+        """Count the matches and fetch the first page; the view asks for the rest on scroll."""
         self.beginResetModel()
-        self._rows = []
         self._total = self._register.count(self._query)
+        self._rows = self._register.page(self._query, 0, PAGE_SIZE) if self._total else []
         self.endResetModel()
 
-    def set_search(self, text: str) -> None:
-        if text != self._query.text:
+    def set_search(self, text: str, *, force: bool = False) -> None:
+        """Show cases matching ``text``; ``force`` reloads even if the text is unchanged."""
+        if force or text != self._query.text:
             self._query = replace(self._query, text=text)
             self.reload()
 

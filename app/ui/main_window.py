@@ -49,7 +49,11 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((130, 220, 100, 110, 200, 110, 100, 140)):
+            header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = CaseDetailPane()
@@ -118,8 +122,11 @@ class MainWindow(QMainWindow):
     def open_new_case(self) -> None:
         dialog = NewCaseDialog(self.register, self)
         if dialog.exec() and dialog.created is not None:
+            self._search_timer.stop()
+            self.search.blockSignals(True)
             self.search.clear()
-            self._apply_search()
+            self.search.blockSignals(False)
+            self.model.set_search("", force=True)
             self.select_case(dialog.created.case_number)
             self.statusBar().showMessage(
                 _("Case {number} opened.").format(number=dialog.created.case_number), 5000
@@ -169,7 +176,8 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 720)
+            self.resize(1400, 800)
+            self.splitter.setSizes([1000, 400])
         for key, restore in (
             ("main/state", self.restoreState),
             ("main/splitter", self.splitter.restoreState),

@@ -27,14 +27,13 @@ from app.domain.people import (
     HouseholdMemberInput,
     NewCaseInput,
     PersonInput,
-    Sex,
 )
 from app.i18n import gettext as _
 from app.i18n import translate_error
 from app.services.cases import CaseRegister, CaseRow
 from app.ui.date_edit import OptionalDateEdit
 from app.ui.errors import show_error
-from app.ui.pickers import country_combo, enum_combo, language_combo
+from app.ui.pickers import EnumCombo, country_combo, language_combo
 
 _INVALID_STYLE = "border: 2px solid #c62828;"
 
@@ -46,6 +45,7 @@ class HouseholdEditor(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.member_rows: dict[int, int] = {}
         self.table = QTableWidget(0, 6, self)
         self.table.setObjectName("householdTable")
         self.table.setHorizontalHeaderLabels(
@@ -79,9 +79,9 @@ class HouseholdEditor(QWidget):
         self.table.insertRow(row)
         self.table.setCellWidget(row, self.GIVEN, QLineEdit())
         self.table.setCellWidget(row, self.FAMILY, QLineEdit())
-        self.table.setCellWidget(row, self.RELATION, enum_combo(RELATIONSHIP_LABELS))
+        self.table.setCellWidget(row, self.RELATION, EnumCombo(RELATIONSHIP_LABELS))
         self.table.setCellWidget(row, self.BORN, OptionalDateEdit())
-        self.table.setCellWidget(row, self.SEX, enum_combo(SEX_LABELS))
+        self.table.setCellWidget(row, self.SEX, EnumCombo(SEX_LABELS, default_first=False))
         together = QCheckBox()
         together.setChecked(True)
         self.table.setCellWidget(row, self.TOGETHER, together)
@@ -99,19 +99,22 @@ class HouseholdEditor(QWidget):
         return self.table.cellWidget(row, column)
 
     def members(self) -> tuple[HouseholdMemberInput, ...]:
+        """The filled rows; ``member_rows`` maps each member (from 1) back to its table row."""
         members = []
+        self.member_rows = {}
         for row in range(self.table.rowCount()):
             given = self.widget(row, self.GIVEN).text()
             family = self.widget(row, self.FAMILY).text()
             if not given.strip() and not family.strip():
                 continue  # an empty row added by mistake
+            self.member_rows[len(members) + 1] = row
             members.append(
                 HouseholdMemberInput(
                     given_name=given,
                     family_name=family,
                     date_of_birth=self.widget(row, self.BORN).value(),
-                    sex=self.widget(row, self.SEX).currentData(),
-                    relationship=self.widget(row, self.RELATION).currentData(),
+                    sex=self.widget(row, self.SEX).value(),
+                    relationship=self.widget(row, self.RELATION).value(),
                     returns_together=self.widget(row, self.TOGETHER).isChecked(),
                 )
             )
@@ -135,7 +138,7 @@ class NewCaseDialog(QDialog):
         self.native_name.setPlaceholderText(_("as the returnee writes it, if not in Latin letters"))
         self.date_of_birth = OptionalDateEdit()
         self.date_of_birth.setObjectName("dateOfBirth")
-        self.sex = enum_combo(SEX_LABELS)
+        self.sex = EnumCombo(SEX_LABELS, default_first=False)
         self.sex.setObjectName("sex")
         self.nationality = country_combo()
         self.nationality.setObjectName("nationality")
@@ -152,7 +155,7 @@ class NewCaseDialog(QDialog):
         person.addRow(_("Family name"), self.family_name)
         person.addRow(_("Name in own script"), self.native_name)
         person.addRow(_("Date of birth"), self.date_of_birth)
-        person.addRow(_("Sex"), self.sex)
+        person.addRow(_("Sex") + " *", self.sex)
         person.addRow(_("Nationality") + " *", self.nationality)
         person.addRow(_("Country of return") + " *", self.country_of_return)
         person.addRow(_("Region of return"), self.region_of_return)
@@ -185,6 +188,7 @@ class NewCaseDialog(QDialog):
             "given_name": self.given_name,
             "family_name": self.family_name,
             "date_of_birth": self.date_of_birth,
+            "sex": self.sex,
             "nationality": self.nationality,
             "country_of_return": self.country_of_return,
             "region_of_return": self.region_of_return,
@@ -197,7 +201,7 @@ class NewCaseDialog(QDialog):
                 given_name=self.given_name.text(),
                 family_name=self.family_name.text(),
                 date_of_birth=self.date_of_birth.value(),
-                sex=self.sex.currentData() or Sex.UNSPECIFIED,
+                sex=self.sex.value(),
             ),
             nationality=self.nationality.code() or "",
             country_of_return=self.country_of_return.code() or "",
@@ -207,8 +211,21 @@ class NewCaseDialog(QDialog):
             household=self.household.members(),
         )
 
+    def _widgets_by_field(self) -> dict[str, QWidget]:
+        widgets = dict(self._field_widgets)
+        columns = {
+            "given_name": HouseholdEditor.GIVEN,
+            "family_name": HouseholdEditor.FAMILY,
+            "date_of_birth": HouseholdEditor.BORN,
+            "sex": HouseholdEditor.SEX,
+        }
+        for number, row in self.household.member_rows.items():
+            for field, column in columns.items():
+                widgets[f"household[{number}].{field}"] = self.household.widget(row, column)
+        return widgets
+
     def _mark(self, problems: dict[str, str]) -> None:
-        for name, widget in self._field_widgets.items():
+        for name, widget in self._widgets_by_field().items():
             widget.setStyleSheet(_INVALID_STYLE if name in problems else "")
             widget.setToolTip(_(problems[name]) if name in problems else "")
 
@@ -219,7 +236,8 @@ class NewCaseDialog(QDialog):
             self._mark(error.problems)
             self.problems.setText(translate_error(error))
             self.problems.show()
-            first = next((w for n, w in self._field_widgets.items() if n in error.problems), None)
+            widgets = self._widgets_by_field()
+            first = next((w for n, w in widgets.items() if n in error.problems), None)
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 from app.i18n import active_language
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES, country_codes, country_name
+
+E = TypeVar("E", bound=Enum)
 
 
 class CodeCombo(QComboBox):
@@ -52,8 +54,25 @@ def language_combo(parent: QWidget | None = None, *, forms_only: bool = True) ->
     return CodeCombo(entries, parent)
 
 
-def enum_combo(labels: Mapping[Enum, str], parent: QWidget | None = None) -> QComboBox:
-    combo = QComboBox(parent)
-    for member, label in labels.items():
-        combo.addItem(_(label), member)
-    return combo
+class EnumCombo(QComboBox):
+    """A combo over an enumeration, labelled with each member's translated label.
+
+    Qt turns a str-based enum stored as item data into a plain str, so the member is looked
+    up again from the stored value.
+    """
+
+    def __init__(
+        self, labels: Mapping[E, str], parent: QWidget | None = None, *, default_first: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self._members = {member.value: member for member in labels}
+        for member, label in labels.items():
+            self.addItem(_(label), member.value)
+        if not default_first:
+            self.setCurrentIndex(-1)
+
+    def value(self) -> Any:
+        return self._members.get(self.currentData())
+
+    def set_value(self, member: Enum) -> None:
+        self.setCurrentIndex(self.findData(member.value))

@@ -1,0 +1,237 @@
+"""The desktop app driven through its real widgets (pytest-qt, offscreen)."""
+
+import logging
+import sys
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWizard
+
+from app.domain.errors import InvalidInput
+from app.domain.people import Relationship, Sex
+from app.services.cases import CaseQuery, CaseRegister
+from app.services.demo import add_demo_cases
+from app.services.workspace import unlock
+from app.ui import errors as ui_errors
+from app.ui.application import ui_settings
+from app.ui.case_table_model import COLUMNS, PAGE_SIZE
+from app.ui.login_dialog import LoginDialog
+from app.ui.main_window import MainWindow
+from app.ui.new_case_dialog import NewCaseDialog
+from app.ui.setup_wizard import SetupWizard
+
+from tests_support import PASSWORD
+
+
+@pytest.fixture
+def window(qtbot, workspace, installed):
+    add_demo_cases(workspace, 30, seed=3)
+    main = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+def test_first_run_wizard_sets_up_the_office(qtbot, paths, monkeypatch):
+    from app.services import workspace as workspace_service
+
+    from tests_support import TEST_KDF
+
+    real = workspace_service.initialise
+    monkeypatch.setattr(
+        "app.ui.setup_wizard.initialise", lambda *a, **k: real(*a, **k, kdf=TEST_KDF)
+    )
+    wizard = SetupWizard(paths)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.keyClicks(wizard.office_code, "sk")
+    qtbot.keyClicks(wizard.office_name, "Bratislava office")
+    wizard.next()
+    qtbot.keyClicks(wizard.username, "Anna")
+    qtbot.keyClicks(wizard.password, PASSWORD)
+    qtbot.keyClicks(wizard.repeat, "something else")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.isVisible() and "differ" in wizard.message.text()
+    assert not paths.is_initialised()
+
+    wizard.repeat.clear()
+    qtbot.keyClicks(wizard.repeat, PASSWORD)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert wizard.info is not None and wizard.info.office_code == "SK"
+    unlock(paths, "anna", PASSWORD).close()
+
+
+def test_login_rejects_wrong_password_then_signs_in(qtbot, installed):
+    dialog = LoginDialog(lambda u, p: unlock(installed, u, p, sign_in=True), "Homeward", "anna")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "wrong password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.message.text() == "Wrong user name or password."
+    assert dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.workspace is not None and dialog.workspace.user.username == "anna"
+    dialog.workspace.close()
+
+
+def test_case_list_shows_and_searches_as_you_type(qtbot, window):
+    table = window.table
+    assert window.model.total == 30
+    assert table.model().rowCount() == 30
+    assert window.count_label.text() == "30 cases"
+    some = window.model.row_at(5)
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, some.case_number)
+    qtbot.waitUntil(lambda: window.model.total == 1)
+    assert window.model.row_at(0).case_number == some.case_number
+    assert window.count_label.text() == "1 case"
+
+    window.search.clear()
+    qtbot.keyClicks(window.search, "zzzz-nobody")
+    qtbot.waitUntil(lambda: window.model.total == 0)
+    assert table.model().rowCount() == 0
+
+
+def test_selecting_a_case_shows_its_detail(qtbot, window):
+    row = window.model.row_at(0)
+    window.table.selectRow(0)
+    assert window.detail.title.text().startswith(row.case_number)
+
+
+def test_clicking_a_header_sorts_by_that_column(qtbot, window):
+    header = window.table.horizontalHeader()
+
+    def click_case_number_header():
+        point = QPoint(header.sectionViewportPosition(0) + 10, header.height() // 2)
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        numbers = [window.model.row_at(i).case_number for i in range(window.model.rowCount())]
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        assert header.sortIndicatorSection() == 0
+        assert numbers == sorted(numbers, reverse=descending)
+        return descending
+
+    first = click_case_number_header()
+    assert click_case_number_header() is not first
+
+
+def test_list_fetches_pages_lazily(qtbot, workspace, installed):
+    add_demo_cases(workspace, PAGE_SIZE + 50, seed=1)
+    main = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    assert main.model.total == PAGE_SIZE + 50
+    qtbot.waitUntil(lambda: main.model.rowCount() == PAGE_SIZE)
+    assert main.model.canFetchMore()
+    main.table.scrollToBottom()
+    qtbot.waitUntil(lambda: main.model.rowCount() == PAGE_SIZE + 50)
+
+
+def _fill_new_case(qtbot, dialog):
+    qtbot.keyClicks(dialog.given_name, "Giorgi")
+    qtbot.keyClicks(dialog.family_name, "Beridze")
+    dialog.sex.set_value(Sex.MALE)
+    # QTest can only type Latin-1 key by key; Georgian arrives as an input method would send it.
+    dialog.native_name.insert("გიორგი ბერიძე")
+    dialog.nationality.set_code("GE")
+    dialog.country_of_return.lineEdit().clear()
+    qtbot.keyClicks(dialog.country_of_return.lineEdit(), "Georgia")
+    qtbot.keyClicks(dialog.region_of_return, "Imereti")
+    dialog.session_language.set_code("ka")
+    row = dialog.household.add_member()
+    qtbot.keyClicks(dialog.household.widget(row, dialog.household.GIVEN), "Nino")
+    qtbot.keyClicks(dialog.household.widget(row, dialog.household.FAMILY), "Beridze")
+    dialog.household.widget(row, dialog.household.RELATION).set_value(Relationship.SPOUSE)
+    dialog.household.widget(row, dialog.household.SEX).set_value(Sex.FEMALE)
+
+
+def test_new_case_dialog_creates_a_case(qtbot, workspace):
+    register = CaseRegister(workspace)
+    dialog = NewCaseDialog(register)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill_new_case(qtbot, dialog)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == NewCaseDialog.DialogCode.Accepted
+    detail = register.detail(dialog.created.case_number)
+    assert detail.row.country_of_return == "GE"
+    assert detail.row.session_language == "ka"
+    assert detail.native_name == "გიორგი ბერიძე"
+    assert [(m.given_name, m.relationship, m.sex) for m in detail.household] == [
+        ("Nino", Relationship.SPOUSE, Sex.FEMALE)
+    ]
+
+
+def test_new_case_dialog_marks_wrong_fields_and_stores_nothing(qtbot, workspace):
+    register = CaseRegister(workspace)
+    dialog = NewCaseDialog(register)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.family_name, "Beridze")
+    qtbot.keyClicks(dialog.country_of_return.lineEdit(), "Atlantis")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible()
+    assert dialog.problems.isVisible()
+    assert "the given name is required" in dialog.problems.text()
+    assert "border" in dialog.given_name.styleSheet()
+    assert "border" in dialog.country_of_return.styleSheet()
+    assert dialog.family_name.styleSheet() == ""
+    assert register.count(CaseQuery()) == 0
+    with pytest.raises(InvalidInput):
+        register.open_case(dialog.new_case())
+
+
+def test_ctrl_n_opens_new_case_and_selects_it(qtbot, window, monkeypatch):
+    def run_dialog(dialog):  # stands in for the modal loop: show, type, press OK
+        dialog.show()
+        _fill_new_case(qtbot, dialog)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(NewCaseDialog, "exec", run_dialog)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.total == 31
+    selected = window.table.selectionModel().selectedRows()
+    assert len(selected) == 1
+    assert window.model.row_at(selected[0].row()).family_name == "Beridze"
+    assert "Beridze".upper() in window.detail.title.text()
+
+
+def test_window_state_is_remembered(qtbot, window, installed, workspace):
+    window.resize(700, 450)
+    window.table.horizontalHeader().resizeSection(1, 333)
+    window.close()
+    settings = QSettings(str(installed.ui_state), QSettings.Format.IniFormat)
+    assert settings.value("login/last_user") == "anna"
+    again = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(again)
+    assert again.size().width() == 700 and again.size().height() == 450
+    assert again.table.horizontalHeader().sectionSize(1) == 333
+
+
+def test_columns_have_translatable_headers(window):
+    headers = [window.model.headerData(i, Qt.Orientation.Horizontal) for i in range(len(COLUMNS))]
+    assert headers[0] == "Case number" and "Status" in headers
+
+
+def test_uncaught_exception_shows_a_dialog_and_is_logged(qtbot, monkeypatch, caplog):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    ui_errors.install_excepthook()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        with caplog.at_level(logging.ERROR, logger="homeward.ui"):
+            sys.excepthook(*sys.exc_info())
+    assert len(shown) == 1
+    assert "unexpected problem" in shown[0].text()
+    assert "RuntimeError: boom" in shown[0].detailedText()
+    assert "RuntimeError: boom" in caplog.text
