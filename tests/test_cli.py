@@ -1,0 +1,129 @@
+"""The command line as scripts at HQ use it: real processes, real key derivation."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+PASSWORD = "a long enough password"
+
+
+def homeward(data_dir, *args, password=PASSWORD, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")}
+    env["HOMEWARD_DATA_DIR"] = str(data_dir)
+    if password is not None:
+        env["HOMEWARD_PASSWORD"] = password
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+    )
+
+
+def snapshot(folder):
+    return {
+        p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "logs" not in p.parts
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data = tmp_path_factory.mktemp("cli") / "data"
+    done = homeward(data, "init", "--role", "office", "--office", "SK",
+                    "--office-name", "Bratislava office", "--admin", "anna")
+    assert done.returncode == 0, done.stderr
+    assert "SK" in done.stdout
+    done = homeward(data, "demo", "--cases", "120", "--seed", "11")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def test_version():
+    done = subprocess.run([sys.executable, "-m", "app", "--version"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("homeward ")
+
+
+def test_search_json_finds_a_demo_surname(demo_dir):
+    everything = json.loads(homeward(demo_dir, "cases", "--json").stdout)
+    assert everything["total"] == 120 and len(everything["cases"]) == 120
+    surname = everything["cases"][7]["family_name"]
+    done = homeward(demo_dir, "cases", "--search", surname, "--json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["total"] >= 1
+    assert all(surname.lower() in json.dumps(c, ensure_ascii=False).lower()
+               for c in found["cases"])
+    assert everything["cases"][7]["case_number"] in {c["case_number"] for c in found["cases"]}
+
+
+def test_demo_spans_countries_and_languages(demo_dir):
+    cases = json.loads(homeward(demo_dir, "cases", "--json").stdout)["cases"]
+    assert len({c["country_of_return"] for c in cases}) >= 8
+    assert len({c["session_language"] for c in cases}) >= 6
+
+
+def test_show_one_case(demo_dir):
+    first = json.loads(homeward(demo_dir, "cases", "--json", "--limit", "1").stdout)["cases"][0]
+    done = homeward(demo_dir, "case", first["case_number"], "--json")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["uuid"] == first["uuid"] and isinstance(shown["household"], list)
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "code", "message"),
+    [
+        (("cases",), "wrong password", 3, "Wrong user name or password."),
+        (("case", "SK-2020-99999"), PASSWORD, 4, "No case with the number SK-2020-99999."),
+        (("init", "--role", "hq", "--office", "HQ", "--office-name", "x", "--admin", "bob"),
+         PASSWORD, 5, "already set up"),
+        (("demo", "--cases", "0"), PASSWORD, 2, "between 1 and 100000"),
+        (("cases",), None, 3, "A password is needed"),
+        (("--user", "nobody", "cases"), PASSWORD, 3, "Wrong user name or password."),
+    ],
+)
+def test_failures_are_one_line_and_change_nothing(demo_dir, args, password, code, message):
+    before = snapshot(demo_dir)
+    done = homeward(demo_dir, *args, password=password)
+    assert done.returncode == code
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("homeward: ") and message in lines[0]
+    assert "Traceback" not in done.stderr
+    assert snapshot(demo_dir) == before
+
+
+def test_commands_on_an_empty_folder_leave_it_empty(tmp_path):
+    data = tmp_path / "nothing"
+    done = homeward(data, "cases")
+    assert done.returncode == 1 and "homeward init" in done.stderr
+    done = homeward(data, "init", "--role", "office", "--office", "s", "--office-name", "x",
+                    "--admin", "anna", password="short")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert not data.exists()
+
+
+def test_accounts_from_the_command_line(demo_dir):
+    done = homeward(demo_dir, "users", "add", "boris", "--role", "counsellor",
+                    env_extra={"HOMEWARD_NEW_PASSWORD": "boris password"})
+    assert done.returncode == 0, done.stderr
+    done = homeward(demo_dir, "--user", "boris", "cases", "--limit", "1", "--json",
+                    password="boris password")
+    assert done.returncode == 0 and json.loads(done.stdout)["total"] == 120
+    done = homeward(demo_dir, "--user", "boris", "users", "add", "carla", "--role", "admin",
+                    password="boris password", env_extra={"HOMEWARD_NEW_PASSWORD": "xxxxxxxxxx"})
+    assert done.returncode == 3 and "does not allow" in done.stderr
+
+
+def test_languages_json():
+    done = subprocess.run([sys.executable, "-m", "app", "languages", "--json"],
+                          capture_output=True, text=True, check=True)
+    languages = {entry["code"]: entry for entry in json.loads(done.stdout)}
+    assert len(languages) == 15
+    assert languages["ar"]["direction"] == "rtl" and languages["ka"]["script"] == "Geor"
+    assert languages["sk"]["forms"] is False
