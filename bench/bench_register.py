@@ -42,8 +42,14 @@ def main(count: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
         paths = DataPaths(Path(folder))
         start = time.perf_counter()
-        initialise(paths, role="office", office_code="SK", office_name="Bench",
-                   admin_username="anna", admin_password=PASSWORD)
+        initialise(
+            paths,
+            role="office",
+            office_code="SK",
+            office_name="Bench",
+            admin_username="anna",
+            admin_password=PASSWORD,
+        )
         results["init_s"] = round(time.perf_counter() - start, 3)
 
         start = time.perf_counter()
@@ -61,19 +67,28 @@ def main(count: int) -> dict[str, object]:
             query = CaseQuery(text=text)
             search += timed(lambda q=query: (register.count(q), register.page(q, 0, 200)), 5)
         results["search_count_and_first_page_ms"] = {
-            "median": round(statistics.median(search), 2), "p95": round(p95(search), 2)
+            "median": round(statistics.median(search), 2),
+            "p95": round(p95(search), 2),
         }
         everything = CaseQuery(sort=SortKey.NAME, descending=False)
-        first_page = timed(lambda: (register.count(everything), register.page(everything, 0, 200)), 9)
+        first_page = timed(
+            lambda: (register.count(everything), register.page(everything, 0, 200)), 9
+        )
         results["unfiltered_first_page_by_name_ms"] = round(statistics.median(first_page), 2)
         deep = timed(lambda: register.page(everything, count - 200, 200), 9)
         results["last_page_by_name_ms"] = round(statistics.median(deep), 2)
         workspace.close()
 
         env = dict(os.environ, HOMEWARD_DATA_DIR=folder, HOMEWARD_PASSWORD=PASSWORD)
-        cli = timed(lambda: subprocess.run([sys.executable, "-m", "app", "cases", "--search",
-                                            "beridze", "--json"], env=env, check=True,
-                                           capture_output=True), 5)
+        cli = timed(
+            lambda: subprocess.run(
+                [sys.executable, "-m", "app", "cases", "--search", "beridze", "--json"],
+                env=env,
+                check=True,
+                capture_output=True,
+            ),
+            5,
+        )
         results["cli_search_process_ms"] = round(statistics.median(cli), 1)
     return results
 

@@ -37,9 +37,15 @@ def main(out: Path) -> int:
     app = application()
     with tempfile.TemporaryDirectory() as folder:
         paths = DataPaths(Path(folder))
-        initialise(paths, role="office", office_code="SK", office_name="Bratislava office",
-                   admin_username="anna", admin_password=PASSWORD,
-                   admin_display_name="Anna Kováčová")
+        initialise(
+            paths,
+            role="office",
+            office_code="SK",
+            office_name="Bratislava office",
+            admin_username="anna",
+            admin_password=PASSWORD,
+            admin_display_name="Anna Kováčová",
+        )
         workspace = unlock(paths, "anna", PASSWORD)
         add_demo_cases(workspace, 400, seed=2026)
 

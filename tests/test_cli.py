@@ -19,7 +19,11 @@ def homeward(data_dir, *args, password=PASSWORD, env_extra=None):
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
-        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
 
 
@@ -34,8 +38,18 @@ def snapshot(folder):
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     data = tmp_path_factory.mktemp("cli") / "data"
-    done = homeward(data, "init", "--role", "office", "--office", "SK",
-                    "--office-name", "Bratislava office", "--admin", "anna")
+    done = homeward(
+        data,
+        "init",
+        "--role",
+        "office",
+        "--office",
+        "SK",
+        "--office-name",
+        "Bratislava office",
+        "--admin",
+        "anna",
+    )
     assert done.returncode == 0, done.stderr
     assert "SK" in done.stdout
     done = homeward(data, "demo", "--cases", "120", "--seed", "11")
@@ -44,8 +58,9 @@ def demo_dir(tmp_path_factory):
 
 
 def test_version():
-    done = subprocess.run([sys.executable, "-m", "app", "--version"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, check=True
+    )
     assert done.stdout.startswith("homeward ")
 
 
@@ -57,8 +72,7 @@ def test_search_json_finds_a_demo_surname(demo_dir):
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["total"] >= 1
-    assert all(surname.lower() in json.dumps(c, ensure_ascii=False).lower()
-               for c in found["cases"])
+    assert all(surname.lower() in json.dumps(c, ensure_ascii=False).lower() for c in found["cases"])
     assert everything["cases"][7]["case_number"] in {c["case_number"] for c in found["cases"]}
 
 
@@ -81,8 +95,12 @@ def test_show_one_case(demo_dir):
     [
         (("cases",), "wrong password", 3, "Wrong user name or password."),
         (("case", "SK-2020-99999"), PASSWORD, 4, "No case with the number SK-2020-99999."),
-        (("init", "--role", "hq", "--office", "HQ", "--office-name", "x", "--admin", "bob"),
-         PASSWORD, 5, "already set up"),
+        (
+            ("init", "--role", "hq", "--office", "HQ", "--office-name", "x", "--admin", "bob"),
+            PASSWORD,
+            5,
+            "already set up",
+        ),
         (("demo", "--cases", "0"), PASSWORD, 2, "between 1 and 100000"),
         (("cases",), None, 3, "A password is needed"),
         (("--user", "nobody", "cases"), PASSWORD, 3, "Wrong user name or password."),
@@ -102,27 +120,60 @@ def test_commands_on_an_empty_folder_leave_it_empty(tmp_path):
     data = tmp_path / "nothing"
     done = homeward(data, "cases")
     assert done.returncode == 1 and "homeward init" in done.stderr
-    done = homeward(data, "init", "--role", "office", "--office", "s", "--office-name", "x",
-                    "--admin", "anna", password="short")
+    done = homeward(
+        data,
+        "init",
+        "--role",
+        "office",
+        "--office",
+        "s",
+        "--office-name",
+        "x",
+        "--admin",
+        "anna",
+        password="short",
+    )
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert not data.exists()
 
 
 def test_accounts_from_the_command_line(demo_dir):
-    done = homeward(demo_dir, "users", "add", "boris", "--role", "counsellor",
-                    env_extra={"HOMEWARD_NEW_PASSWORD": "boris password"})
+    done = homeward(
+        demo_dir,
+        "users",
+        "add",
+        "boris",
+        "--role",
+        "counsellor",
+        env_extra={"HOMEWARD_NEW_PASSWORD": "boris password"},
+    )
     assert done.returncode == 0, done.stderr
-    done = homeward(demo_dir, "--user", "boris", "cases", "--limit", "1", "--json",
-                    password="boris password")
+    done = homeward(
+        demo_dir, "--user", "boris", "cases", "--limit", "1", "--json", password="boris password"
+    )
     assert done.returncode == 0 and json.loads(done.stdout)["total"] == 120
-    done = homeward(demo_dir, "--user", "boris", "users", "add", "carla", "--role", "admin",
-                    password="boris password", env_extra={"HOMEWARD_NEW_PASSWORD": "xxxxxxxxxx"})
+    done = homeward(
+        demo_dir,
+        "--user",
+        "boris",
+        "users",
+        "add",
+        "carla",
+        "--role",
+        "admin",
+        password="boris password",
+        env_extra={"HOMEWARD_NEW_PASSWORD": "xxxxxxxxxx"},
+    )
     assert done.returncode == 3 and "does not allow" in done.stderr
 
 
 def test_languages_json():
-    done = subprocess.run([sys.executable, "-m", "app", "languages", "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "languages", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     languages = {entry["code"]: entry for entry in json.loads(done.stdout)}
     assert len(languages) == 15
     assert languages["ar"]["direction"] == "rtl" and languages["ka"]["script"] == "Geor"

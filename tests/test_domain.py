@@ -27,8 +27,13 @@ def test_case_number_format_and_parse():
 
 
 def test_migrant_can_withdraw_until_departure_but_not_after():
-    for status in (CaseStatus.INTAKE, CaseStatus.PLANNING, CaseStatus.READY,
-                   CaseStatus.SUBMITTED, CaseStatus.APPROVED):
+    for status in (
+        CaseStatus.INTAKE,
+        CaseStatus.PLANNING,
+        CaseStatus.READY,
+        CaseStatus.SUBMITTED,
+        CaseStatus.APPROVED,
+    ):
         check_transition(status, CaseStatus.WITHDRAWN)
     with pytest.raises(InvalidTransition):
         check_transition(CaseStatus.IN_IMPLEMENTATION, CaseStatus.WITHDRAWN)
@@ -76,7 +81,9 @@ def _case(**changes) -> NewCaseInput:
 
 def _validate(case: NewCaseInput) -> None:
     validate_new_case(
-        case, today=TODAY, known_countries=frozenset({"VN", "GE"}),
+        case,
+        today=TODAY,
+        known_countries=frozenset({"VN", "GE"}),
         known_languages=frozenset({"vi", "ka"}),
     )
 
@@ -99,7 +106,13 @@ def test_every_wrong_field_is_named():
     with pytest.raises(InvalidInput) as caught:
         _validate(case)
     assert set(caught.value.problems) == {
-        "given_name", "family_name", "date_of_birth", "nationality", "country_of_return",
-        "session_language", "household[1].given_name", "household[1].date_of_birth",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "nationality",
+        "country_of_return",
+        "session_language",
+        "household[1].given_name",
+        "household[1].date_of_birth",
     }
     assert "the date of birth is in the future" in str(caught.value)

@@ -39,7 +39,8 @@ def new_case(given="An", family="Nguyen", country="VN", language="vi", **extra) 
 def _snapshot(folder):
     return {
         p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -56,15 +57,29 @@ def test_initialise_creates_office_admin_and_audit(workspace):
 def test_second_initialise_changes_nothing(installed):
     before = _snapshot(installed.root)
     with pytest.raises(AlreadyInitialised):
-        initialise(installed, role="hq", office_code="HQ", office_name="x",
-                   admin_username="bob", admin_password="another pass", kdf=TEST_KDF)
+        initialise(
+            installed,
+            role="hq",
+            office_code="HQ",
+            office_name="x",
+            admin_username="bob",
+            admin_password="another pass",
+            kdf=TEST_KDF,
+        )
     assert _snapshot(installed.root) == before
 
 
 def test_invalid_setup_leaves_nothing(paths):
     with pytest.raises(InvalidInput) as caught:
-        initialise(paths, role="office", office_code="s1", office_name="",
-                   admin_username="a b", admin_password="short", kdf=TEST_KDF)
+        initialise(
+            paths,
+            role="office",
+            office_code="s1",
+            office_name="",
+            admin_username="a b",
+            admin_password="short",
+            kdf=TEST_KDF,
+        )
     assert set(caught.value.problems) == {"office_code", "office_name", "username", "password"}
     assert not paths.root.exists()
 
@@ -122,10 +137,14 @@ def test_case_detail_has_household_and_audit(workspace):
     assert detail.household[1].returns_together is False
     assert detail.created_by == "Anna Kováčová"
     with workspace.reading() as session:
-        assert session.scalar(
-            select(func.count()).where(AuditEvent.action == "case.opened",
-                                       AuditEvent.case_uuid == row.uuid)
-        ) == 1
+        assert (
+            session.scalar(
+                select(func.count()).where(
+                    AuditEvent.action == "case.opened", AuditEvent.case_uuid == row.uuid
+                )
+            )
+            == 1
+        )
     with pytest.raises(CaseNotFound):
         register.detail("SK-1999-00001")
     with pytest.raises(CaseNotFound):
@@ -135,13 +154,28 @@ def test_case_detail_has_household_and_audit(workspace):
 def test_search_by_number_name_diacritics_household_and_country(workspace):
     register = CaseRegister(workspace)
     an = register.open_case(new_case(native_name="Nguyễn Văn An"))
-    register.open_case(new_case(given="Giorgi", family="Beridze", country="GE", language="ka",
-                                region="Imereti", native_name="გიორგი ბერიძე"))
-    register.open_case(new_case(
-        given="Olena", family="Kovalenko", country="UA", language="uk", region="Kyiv",
-        household=(HouseholdMemberInput("Taras", "Shevchuk", None, Sex.MALE,
-                                        Relationship.SPOUSE),),
-    ))
+    register.open_case(
+        new_case(
+            given="Giorgi",
+            family="Beridze",
+            country="GE",
+            language="ka",
+            region="Imereti",
+            native_name="გიორგი ბერიძე",
+        )
+    )
+    register.open_case(
+        new_case(
+            given="Olena",
+            family="Kovalenko",
+            country="UA",
+            language="uk",
+            region="Kyiv",
+            household=(
+                HouseholdMemberInput("Taras", "Shevchuk", None, Sex.MALE, Relationship.SPOUSE),
+            ),
+        )
+    )
 
     def found(text):
         return [r.family_name for r in register.page(CaseQuery(text=text), 0, 50)]
