@@ -79,6 +79,26 @@ def test_login_rejects_wrong_password_then_signs_in(qtbot, installed):
     dialog.workspace.close()
 
 
+def test_start_up_offers_the_admin_and_signs_in(qtbot, installed, monkeypatch):
+    from app.ui import application
+
+    seen = {}
+
+    def sign_in_dialog(dialog):
+        seen["user"] = dialog.username.text()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(LoginDialog, "exec", sign_in_dialog)
+    workspace = application.sign_in(installed, ui_settings(installed))
+    assert seen["user"] == "anna"
+    assert workspace is not None and workspace.user.username == "anna"
+    workspace.close()
+
+
 def test_case_list_shows_and_searches_as_you_type(qtbot, window):
     table = window.table
     assert window.model.total == 30

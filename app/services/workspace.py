@@ -182,6 +182,11 @@ def initialise(
     return info
 
 
+def default_username(paths: DataPaths) -> str:
+    """The first administrator's name, offered at sign-in when nobody signed in before."""
+    return Keyring.load(paths.keyring).default_user if paths.is_initialised() else ""
+
+
 def unlock(
     paths: DataPaths, username: str | None, password: str, *, sign_in: bool = False
 ) -> Workspace:

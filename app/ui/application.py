@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from app import __version__
 from app.config import DataPaths
 from app.i18n import gettext as _
-from app.services.workspace import Workspace, unlock
+from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
@@ -43,7 +43,7 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return None
         settings.setValue("login/last_user", wizard.username.text().strip().casefold())
-    last_user = str(settings.value("login/last_user", "") or "")
+    last_user = str(settings.value("login/last_user", "") or "") or default_username(paths)
     dialog = LoginDialog(
         lambda user, password: unlock(paths, user, password, sign_in=True),
         _("Homeward"),

@@ -63,6 +63,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.setMinimumWidth(380)
         (self.password if last_user else self.username).setFocus()
 
     def accept(self) -> None:
