@@ -92,3 +92,32 @@ def test_backup_copies_the_encrypted_file(tmp_path):
     reopened = open_engine(copy, key)
     assert migrate.current_revision(reopened) == migrate.head_revision()
     reopened.dispose()
+
+
+def test_upgrading_an_older_store_backs_it_up_first(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "store.db"
+    engine = open_engine(path, key := new_store_key())
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), "0001")
+        connection.execute(
+            text(
+                "INSERT INTO office (id, uuid, code, name, created_at) "
+                "VALUES (1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'SK', 'x', '2026-01-01')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO installation (id, uuid, role, office_id, budget_cap_eur, created_at)"
+                " VALUES (1, 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'office', 1, 1500, '2026-01-01')"
+            )
+        )
+    assert migrate.upgrade(engine, path, tmp_path / "backups") is True
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT exchange_rates FROM installation")).scalar() == "{}"
+    engine.dispose()
+    (backup,) = (tmp_path / "backups").iterdir()
+    old = open_engine(backup, key)
+    assert migrate.current_revision(old) == "0001"
+    old.dispose()

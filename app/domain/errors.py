@@ -15,6 +15,12 @@ def N_(message: str) -> str:
     return message
 
 
+class Msgid(str):
+    """A message parameter that is itself a message id, translated when the message is."""
+
+    __slots__ = ()
+
+
 class HomewardError(Exception):
     """A failure the user can understand and act on."""
 

@@ -12,7 +12,7 @@ import io
 import re
 from functools import cache
 
-from app.domain.errors import N_, HomewardError
+from app.domain.errors import N_, HomewardError, Msgid
 from app.i18n.languages import LANGUAGE_CODES
 from app.resources import resource_dir
 
@@ -70,9 +70,12 @@ def ngettext(singular: str, plural: str, count: int, language: str | None = None
 
 def translate_error(error: HomewardError, language: str | None = None) -> str:
     """The error's message in ``language``, its field problems translated as well."""
-    params = dict(error.params)
+    params = {
+        key: gettext(value, language) if isinstance(value, Msgid) else value
+        for key, value in error.params.items()
+    }
     problems = getattr(error, "problems", None)
-    if problems:
+    if problems and isinstance(next(iter(problems.values())), str):
         params["summary"] = "; ".join(
             _problem_text(field, text, error.params, language) for field, text in problems.items()
         )

@@ -93,7 +93,7 @@ class CaseDetail:
     household: tuple[HouseholdMemberView, ...]
 
 
-def _row(case: Case) -> CaseRow:
+def case_row(case: Case) -> CaseRow:
     returnee = case.returnee
     return CaseRow(
         id=case.id,
@@ -145,7 +145,7 @@ class CaseRegister:
         tie_break = Case.id.desc() if query.descending else Case.id.asc()
         statement = statement.order_by(*order, tie_break).offset(offset).limit(limit)
         with self.workspace.reading() as session:
-            return [_row(case) for case in session.scalars(statement)]
+            return [case_row(case) for case in session.scalars(statement)]
 
     def detail(self, case_number: str) -> CaseDetail:
         parsed = CaseNumber.parse(case_number)
@@ -165,7 +165,7 @@ class CaseRegister:
             if case is None:
                 raise CaseNotFound(case_number=str(parsed))
             return CaseDetail(
-                row=_row(case),
+                row=case_row(case),
                 native_name=case.returnee.native_name,
                 sex=Sex(case.returnee.sex),
                 revision=case.revision,
@@ -196,7 +196,7 @@ class CaseRegister:
         )
         with self.workspace.transaction() as session:
             case = add_case(session, self.workspace, new_case)
-            return _row(case)
+            return case_row(case)
 
 
 def next_case_number(session: Session, office_id: int, office_code: str, year: int) -> str:

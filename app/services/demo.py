@@ -11,13 +11,22 @@ import random
 
 from app.domain.accounts import Permission
 from app.domain.cases import CaseStatus
+from app.domain.money import INDICATIVE_RATES_TO_EUR
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
+from app.formdefs import FormRegistry, load_forms
 from app.services.cases import add_case
+from app.services.demo_answers import consent_answers, intake_answers, plan_answers
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
 from app.services.workspace import Workspace
+from app.store.models import FormResponse
 from app.store.types import utcnow
 
 _BATCH = 500
+LOCAL_CURRENCY = {
+    "VN": "VND", "GE": "GEL", "MD": "MDL", "UA": "UAH", "RU": "RUB", "AZ": "AZN", "AL": "ALL",
+    "XK": "EUR", "AF": "AFN", "IQ": "IQD", "SY": "SYP", "PK": "PKR", "IR": "IRR", "MA": "MAD",
+    "CM": "XAF", "CO": "COP", "PE": "PEN", "CU": "CUP", "PH": "PHP", "NG": "NGN",
+}  # fmt: skip
 # Later statuses are likelier for cases opened long ago.
 _STATUS_BY_AGE: tuple[tuple[int, tuple[tuple[CaseStatus, int], ...]], ...] = (
     (30, ((CaseStatus.INTAKE, 6), (CaseStatus.PLANNING, 4), (CaseStatus.WITHDRAWN, 1))),
@@ -123,7 +132,7 @@ def _household(
     return tuple(members)
 
 
-def demo_case(rng: random.Random, today: dt.date) -> NewCaseInput:
+def demo_case(rng: random.Random, today: dt.date) -> tuple[NewCaseInput, DemoCountry]:
     country = rng.choices(COUNTRIES, [c.weight for c in COUNTRIES])[0]
     sex = Sex.FEMALE if rng.random() < 0.35 else Sex.MALE
     age = 17 if rng.random() < 0.03 else rng.randint(18, 64)  # a few unaccompanied minors
@@ -133,7 +142,7 @@ def demo_case(rng: random.Random, today: dt.date) -> NewCaseInput:
     native = _native_full_name(country, given_native, family_native)
     latin = _native_full_name(country, given, family)
     language_weights = [4, 1, 1][: len(country.languages)]
-    return NewCaseInput(
+    new_case = NewCaseInput(
         returnee=PersonInput(
             given, family, None if rng.random() < 0.04 else _birth_date(rng, today, age, age), sex
         ),
@@ -144,12 +153,66 @@ def demo_case(rng: random.Random, today: dt.date) -> NewCaseInput:
         native_name=native if native != latin else "",
         household=() if age < 18 else _household(rng, country, surname, age, sex, today),
     )
+    return new_case, country
+
+
+def _responses(
+    rng: random.Random,
+    forms: FormRegistry,
+    new_case: NewCaseInput,
+    country: DemoCountry,
+    status: CaseStatus,
+    opened: dt.datetime,
+    user_id: int,
+) -> list[FormResponse]:
+    """The answers a case in ``status`` would have, complete up to where it got."""
+    born = new_case.returnee.date_of_birth
+    age = (opened.date() - born).days // 365 if born else 30
+    currency = LOCAL_CURRENCY.get(country.code, "EUR")
+    rate = float(INDICATIVE_RATES_TO_EUR.get(currency, 1))
+    documents = {
+        "consent": consent_answers(rng, opened.date()),
+        "intake": intake_answers(rng, country, age, len(new_case.household) + 1, age < 18),
+        "plan": plan_answers(rng, currency, rate),
+    }
+    done = {
+        CaseStatus.INTAKE: 1 if rng.random() < 0.7 else 0,
+        CaseStatus.PLANNING: 2,
+        CaseStatus.WITHDRAWN: rng.choice((1, 2)),
+    }.get(status, 3)
+    started = min(done + 1, 3)
+    responses = []
+    for position, form_id in enumerate(("consent", "intake", "plan")[:started]):
+        form = forms.current(form_id)
+        answers = documents[form_id]
+        completed = position < done
+        if not completed:  # a step in progress: only the first answers are given
+            answers = dict(list(answers.items())[: max(1, len(answers) // 2)])
+        responses.append(
+            FormResponse(
+                form_id=form_id,
+                form_version=form.version,
+                form_digest=form.digest,
+                answers=answers,
+                revision=len(answers),
+                created_at=opened,
+                updated_at=opened,
+                updated_by_id=user_id,
+                completed_at=opened if completed else None,
+                completed_by_id=user_id if completed else None,
+            )
+        )
+    return responses
 
 
 def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None) -> int:
-    """Add ``count`` cases opened over the last two years; return how many were added."""
+    """Add ``count`` cases opened over the last two years; return how many were added.
+
+    Each case has the consent, intake and plan answers its status implies.
+    """
     workspace.require(Permission.WORK_ON_CASES)
     rng = random.Random(seed)
+    forms = load_forms()
     now = utcnow()
     opened = sorted(
         now - dt.timedelta(minutes=rng.randint(5, 2 * 365 * 24 * 60)) for _ in range(count)
@@ -157,8 +220,14 @@ def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None)
     for start in range(0, count, _BATCH):
         with workspace.transaction() as session:
             for at in opened[start : start + _BATCH]:
-                case = add_case(session, workspace, demo_case(rng, at.date()), at=at)
+                new_case, country = demo_case(rng, at.date())
+                case = add_case(session, workspace, new_case, at=at)
                 age_days = (now - at).days
                 statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
-                case.status = _pick(rng, statuses).value
+                status = _pick(rng, statuses)
+                case.status = status.value
+                case.responses = _responses(
+                    rng, forms, new_case, country, status, at, workspace.user.id
+                )
+                case.revision += sum(response.revision for response in case.responses)
     return count

@@ -63,6 +63,9 @@ class Installation(Base):
     role: Mapped[str] = mapped_column(String(16))
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     budget_cap_eur: Mapped[int] = mapped_column(Integer, default=1500)
+    # Office-set rates to EUR as decimal strings, used to check plans against the cap.
+    exchange_rates: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    exchange_rates_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
@@ -120,6 +123,9 @@ class Case(Base):
         order_by="HouseholdMember.position",
     )
     sessions: Mapped[list[CounsellingSession]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    responses: Mapped[list[FormResponse]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
 
@@ -181,6 +187,37 @@ class CounsellingSession(Base):
 
     case: Mapped[Case] = relationship(back_populates="sessions")
     counsellor: Mapped[UserAccount] = relationship()
+
+
+class FormResponse(Base):
+    """The answers of one case to one form (consent, intake, plan), saved as they are typed.
+
+    The answers keep the form version and the digest of the definition they were given
+    under; ``revision`` grows with every save so a printout can name the exact version.
+    """
+
+    __tablename__ = "form_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="CASCADE"), index=True
+    )
+    form_id: Mapped[str] = mapped_column(String(32))
+    form_version: Mapped[str] = mapped_column(String(32))
+    form_digest: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    completed_at: Mapped[dt.datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship(back_populates="responses")
+    completed_by: Mapped[UserAccount | None] = relationship(foreign_keys=[completed_by_id])
+
+    __table_args__ = (UniqueConstraint("case_id", "form_id"),)
 
 
 class AuditEvent(Base):

@@ -1,0 +1,31 @@
+"""Currencies a plan may use, and indicative rates an office starts from.
+
+Rates change; the office sets its own (``homeward office rates``). The indicative ones only
+let the budget check work out of the box and are shown with their date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+DEFAULT_BUDGET_CAP_EUR = 1500
+# The currencies of host offices and of the countries returnees most often go back to.
+CURRENCIES: tuple[str, ...] = (
+    "EUR", "USD", "GBP", "CHF", "CZK", "PLN", "HUF", "RON", "SEK", "NOK", "DKK",
+    "VND", "GEL", "MDL", "UAH", "RUB", "AZN", "ALL", "AFN", "IQD", "SYP", "PKR", "IRR",
+    "MAD", "XAF", "XOF", "COP", "PEN", "CUP", "PHP", "NGN", "TRY", "BDT", "INR",
+)  # fmt: skip
+INDICATIVE_RATES_DATE = dt.date(2026, 11, 1)
+INDICATIVE_RATES_TO_EUR: dict[str, Decimal] = {
+    code: Decimal(rate)
+    for code, rate in {
+        "USD": "0.86", "GBP": "1.15", "CHF": "1.07", "CZK": "0.041", "PLN": "0.235",
+        "HUF": "0.0025", "RON": "0.197", "SEK": "0.091", "NOK": "0.085", "DKK": "0.134",
+        "VND": "0.000033", "GEL": "0.32", "MDL": "0.051", "UAH": "0.021", "RUB": "0.011",
+        "AZN": "0.51", "ALL": "0.0104", "AFN": "0.013", "IQD": "0.00066", "PKR": "0.0031",
+        "IRR": "0.00002", "MAD": "0.093", "XAF": "0.00152", "XOF": "0.00152",
+        "COP": "0.00022", "PEN": "0.25", "CUP": "0.036", "PHP": "0.0148", "NGN": "0.0006",
+        "TRY": "0.021", "BDT": "0.0071", "INR": "0.0098", "SYP": "0.000066",
+    }.items()
+}  # fmt: skip

@@ -1,0 +1,274 @@
+"""Reading form definitions from ``forms/`` and checking them before anything uses them.
+
+Every problem names the file and the field, so whoever edits a definition knows where to
+look. The current version of a form is ``forms/<id>.toml``; earlier versions that stored
+answers still refer to live under ``forms/archive/`` and stay loadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import replace
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from app.domain.errors import N_, HomewardError
+from app.formdefs.expressions import ExpressionError, parse
+from app.formdefs.model import Choice, FieldDef, FieldType, FormDef, Section
+from app.resources import resource_dir
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_FIELD_KEYS = {
+    "id", "section", "group", "type", "label", "hint", "required", "relevant", "choices",
+    "min", "max", "min_length", "max_length", "pattern", "pattern_message", "not_in_future",
+    "min_items", "max_items", "default_currency", "item_label",
+}  # fmt: skip
+_ONLY_FOR: dict[str, set[FieldType]] = {
+    "choices": {FieldType.CHOICE, FieldType.MULTI_CHOICE},
+    "min": {FieldType.INTEGER, FieldType.MONEY},
+    "max": {FieldType.INTEGER, FieldType.MONEY},
+    "min_length": {FieldType.TEXT, FieldType.LONG_TEXT},
+    "max_length": {FieldType.TEXT, FieldType.LONG_TEXT},
+    "pattern": {FieldType.TEXT},
+    "pattern_message": {FieldType.TEXT},
+    "not_in_future": {FieldType.DATE},
+    "min_items": {FieldType.REPEAT, FieldType.MULTI_CHOICE},
+    "max_items": {FieldType.REPEAT, FieldType.MULTI_CHOICE},
+    "default_currency": {FieldType.MONEY},
+    "item_label": {FieldType.REPEAT},
+}
+
+
+class FormDefinitionError(HomewardError):
+    code = "HW050"
+    template = N_("Form definition {file}, field {field}: {problem}")
+
+
+def _fail(path: Path, field: str, problem: str) -> FormDefinitionError:
+    return FormDefinitionError(file=path.name, field=field or "-", problem=problem)
+
+
+def _text(path: Path, where: str, data: dict[str, Any], key: str, required: bool) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise _fail(path, where, f"'{key}' must be text")
+    if required and not value.strip():
+        raise _fail(path, where, f"'{key}' is missing")
+    return value
+
+
+def _int(path: Path, where: str, data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _fail(path, where, f"'{key}' must be a whole number ≥ 0")
+    return value
+
+
+def _number(path: Path, where: str, data: dict[str, Any], key: str) -> Decimal | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise _fail(path, where, f"'{key}' must be a number")
+    return Decimal(str(value))
+
+
+def _choices(path: Path, document: dict[str, Any]) -> dict[str, tuple[Choice, ...]]:
+    lists: dict[str, tuple[Choice, ...]] = {}
+    for name, table in (document.get("choices") or {}).items():
+        if not isinstance(table, dict) or not table:
+            raise _fail(path, f"choices.{name}", "a choice list needs value = label entries")
+        for value, label in table.items():
+            if not _CHOICE_VALUE.match(value) or not isinstance(label, str) or not label:
+                raise _fail(path, f"choices.{name}", f"bad choice {value!r}")
+        lists[name] = tuple(Choice(value, label) for value, label in table.items())
+    return lists
+
+
+def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) -> FieldDef:
+    if not isinstance(raw, dict):
+        raise _fail(path, "", "each [[field]] must be a table")
+    field_id = raw.get("id")
+    if not isinstance(field_id, str) or not _ID.match(field_id):
+        raise _fail(path, str(field_id), "the id must match [a-z][a-z0-9_]*")
+    unknown = set(raw) - _FIELD_KEYS
+    if unknown:
+        raise _fail(path, field_id, f"unknown key(s): {', '.join(sorted(unknown))}")
+    try:
+        kind = FieldType(raw.get("type"))
+    except ValueError:
+        known = ", ".join(t.value for t in FieldType)
+        raise _fail(path, field_id, f"unknown type {raw.get('type')!r} (known: {known})") from None
+    for key, types in _ONLY_FOR.items():
+        if key in raw and kind not in types:
+            raise _fail(path, field_id, f"'{key}' does not apply to a {kind.value} field")
+    choices: tuple[Choice, ...] = ()
+    if kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
+        name = raw.get("choices")
+        if name not in choice_lists:
+            raise _fail(path, field_id, f"choice list {name!r} is not defined under [choices]")
+        choices = choice_lists[name]
+    pattern = None
+    if "pattern" in raw:
+        try:
+            pattern = re.compile(_text(path, field_id, raw, "pattern", True))
+        except re.error as error:
+            raise _fail(path, field_id, f"bad pattern: {error}") from None
+    relevant = None
+    if "relevant" in raw:
+        try:
+            relevant = parse(_text(path, field_id, raw, "relevant", True))
+        except ExpressionError as error:
+            raise _fail(path, field_id, f"bad relevant condition: {error}") from None
+    currency = _text(path, field_id, raw, "default_currency", False)
+    if currency and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise _fail(path, field_id, "default_currency is an ISO 4217 code such as EUR")
+    for flag in ("required", "not_in_future"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise _fail(path, field_id, f"'{flag}' must be true or false")
+    return FieldDef(
+        id=field_id,
+        type=kind,
+        label=_text(path, field_id, raw, "label", True),
+        hint=_text(path, field_id, raw, "hint", False),
+        section=raw.get("section"),
+        group=raw.get("group"),
+        required=raw.get("required", False),
+        relevant=relevant,
+        choices=choices,
+        minimum=_number(path, field_id, raw, "min"),
+        maximum=_number(path, field_id, raw, "max"),
+        min_length=_int(path, field_id, raw, "min_length"),
+        max_length=_int(path, field_id, raw, "max_length"),
+        pattern=pattern,
+        pattern_message=_text(path, field_id, raw, "pattern_message", False),
+        not_in_future=raw.get("not_in_future", False),
+        min_items=_int(path, field_id, raw, "min_items"),
+        max_items=_int(path, field_id, raw, "max_items"),
+        default_currency=currency,
+        item_label=_text(path, field_id, raw, "item_label", kind is FieldType.REPEAT),
+    )
+
+
+def _check_references(path: Path, form: FormDef) -> None:
+    top = {f.id for f in form.fields}
+    for field in form.fields:
+        scopes = [(field, top)]
+        scopes += [(member, top | {m.id for m in field.members}) for member in field.members]
+        for checked, visible in scopes:
+            if checked.relevant is None:
+                continue
+            unknown = checked.relevant.names - visible
+            if unknown:
+                raise _fail(
+                    path, checked.id, f"relevant refers to unknown field(s) {sorted(unknown)}"
+                )
+
+
+def load_form(path: Path) -> FormDef:
+    try:
+        data = path.read_bytes()
+        document = tomllib.loads(data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _fail(path, "", f"cannot be read: {error}") from None
+    where = "form"
+    form_id = _text(path, where, document, "id", True)
+    if not _ID.match(form_id):
+        raise _fail(path, where, "the form id must match [a-z][a-z0-9_]*")
+    choice_lists = _choices(path, document)
+    fields = [_field(path, raw, choice_lists) for raw in document.get("field", [])]
+    seen: set[str] = set()
+    for field in fields:
+        if field.id in seen:
+            raise _fail(path, field.id, "the id is used twice")
+        seen.add(field.id)
+    repeats = {f.id for f in fields if f.type is FieldType.REPEAT}
+    members: dict[str, list[FieldDef]] = {group: [] for group in repeats}
+    for field in fields:
+        if field.group is not None:
+            if field.group not in repeats:
+                raise _fail(path, field.id, f"group {field.group!r} is not a repeat field")
+            if field.type is FieldType.REPEAT:
+                raise _fail(path, field.id, "repeat groups cannot be nested")
+            members[field.group].append(field)
+    sections = []
+    section_ids: set[str] = set()
+    for raw in document.get("section", []):
+        section_id = _text(path, "section", raw, "id", True)
+        section_ids.add(section_id)
+        own = tuple(
+            _with_members(f, members) for f in fields if f.group is None and f.section == section_id
+        )
+        sections.append(
+            Section(
+                section_id,
+                _text(path, section_id, raw, "title", True),
+                _text(path, section_id, raw, "hint", False),
+                own,
+            )
+        )
+    for field in fields:
+        if field.group is None and field.section not in section_ids:
+            raise _fail(path, field.id, f"section {field.section!r} is not defined")
+    for group, group_members in members.items():
+        if not group_members:
+            raise _fail(path, group, "a repeat group needs at least one member field")
+    form = FormDef(
+        id=form_id,
+        version=_text(path, where, document, "version", True),
+        title=_text(path, where, document, "title", True),
+        sections=tuple(sections),
+        source=path,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+    _check_references(path, form)
+    return form
+
+
+def _with_members(field: FieldDef, members: dict[str, list[FieldDef]]) -> FieldDef:
+    if field.type is not FieldType.REPEAT:
+        return field
+    return replace(field, members=tuple(members[field.id]))
+
+
+class FormRegistry:
+    """Every known version of every form; ``current`` is the one new answers are given under."""
+
+    def __init__(self, forms: list[FormDef], current: dict[str, str]) -> None:
+        self._by_version = {(form.id, form.version): form for form in forms}
+        self._current = current
+
+    def current(self, form_id: str) -> FormDef:
+        return self._by_version[(form_id, self._current[form_id])]
+
+    def version(self, form_id: str, version: str) -> FormDef:
+        """The definition answers were given under; the current one if that version is gone."""
+        return self._by_version.get((form_id, version)) or self.current(form_id)
+
+    @property
+    def form_ids(self) -> tuple[str, ...]:
+        return tuple(self._current)
+
+
+def load_registry(folder: Path) -> FormRegistry:
+    current_forms = [load_form(path) for path in sorted(folder.glob("*.toml"))]
+    archived = [load_form(path) for path in sorted((folder / "archive").glob("*.toml"))]
+    current = {}
+    for form in current_forms:
+        if form.id in current:
+            raise _fail(form.source, "form", f"a second current definition of {form.id!r}")
+        current[form.id] = form.version
+    return FormRegistry(current_forms + archived, current)
+
+
+@cache
+def load_forms() -> FormRegistry:
+    """The definitions shipped with Homeward (loaded once)."""
+    return load_registry(resource_dir("forms"))
