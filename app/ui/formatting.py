@@ -11,7 +11,7 @@ from app.i18n import gettext as _
 from app.i18n.languages import country_name, language
 
 
-def _locale() -> str:
+def format_locale() -> str:
     # Offices outside the US read English dates day first ("18 May 2004").
     code = active_language()
     return "en_GB" if code == "en" else code
@@ -20,11 +20,11 @@ def _locale() -> str:
 def date_text(value: dt.date | None) -> str:
     if value is None:
         return _("unknown")
-    return format_date(value, "medium", locale=_locale())
+    return format_date(value, "medium", locale=format_locale())
 
 
 def datetime_text(value: dt.datetime) -> str:
-    return format_datetime(value.astimezone(), "medium", locale=_locale())
+    return format_datetime(value.astimezone(), "medium", locale=format_locale())
 
 
 def country_text(code: str) -> str:

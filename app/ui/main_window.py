@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.domain.accounts import ROLE_LABELS
+from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
-from app.i18n import ngettext
-from app.services.cases import CaseRegister, SortKey
+from app.services.cases import CaseRegister, CaseRow, SortKey
+from app.services.counselling import Counselling
 from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
 from app.ui.new_case_dialog import NewCaseDialog
+from app.ui.session.window import SessionWindow
 
 SEARCH_DELAY_MS = 150
 
@@ -34,6 +36,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.register = CaseRegister(workspace)
+        self.counselling = Counselling(workspace)
+        self.sessions: dict[str, SessionWindow] = {}
         self.settings = settings
         office = workspace.installation
         self.setWindowTitle(f"Homeward — {office.office_code} {office.office_name}")
@@ -79,6 +83,10 @@ class MainWindow(QMainWindow):
         self.new_case_action = QAction(_("&New case…"), self)
         self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_case_action.triggered.connect(self.open_new_case)
+        self.session_action = QAction(_("Counselling &session"), self)
+        self.session_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.session_action.triggered.connect(self.open_selected_session)
+        self.table.activated.connect(lambda index: self.open_session(index.data(ROW_ROLE)))
         self.find_action = QAction(_("&Find"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
@@ -90,6 +98,7 @@ class MainWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(self.new_case_action)
+        file_menu.addAction(self.session_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.menuBar().addMenu(_("&Edit")).addAction(self.find_action)
@@ -99,6 +108,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("caseToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.new_case_action)
+        toolbar.addAction(self.session_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
@@ -128,9 +138,36 @@ class MainWindow(QMainWindow):
             self.search.blockSignals(False)
             self.model.set_search("", force=True)
             self.select_case(dialog.created.case_number)
+            self.open_session(dialog.created)
             self.statusBar().showMessage(
                 _("Case {number} opened.").format(number=dialog.created.case_number), 5000
             )
+
+    def open_selected_session(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_session(rows[0].data(ROW_ROLE))
+
+    def open_session(self, row: CaseRow | None) -> SessionWindow | None:
+        """Open (or bring forward) the counselling session window of ``row``'s case."""
+        if row is None:
+            return None
+        window = self.sessions.get(row.case_number)
+        if window is None:
+            window = SessionWindow(
+                self.counselling, row.case_number, active_language(), self.settings
+            )
+            window.closed.connect(self._session_closed)
+            self.sessions[row.case_number] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _session_closed(self, case_number: str) -> None:
+        self.sessions.pop(case_number, None)
+        self.model.reload()
+        self.select_case(case_number)
 
     def select_case(self, case_number: str) -> bool:
         """Select ``case_number`` in the list, fetching pages until it is found."""

@@ -1,0 +1,300 @@
+"""One editor widget per field type. Each gives and takes the stored JSON form of its answer
+and says when it changed; none of them knows about the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from app.domain.money import CURRENCIES
+from app.formdefs import FieldDef, FieldType
+from app.i18n import N_
+from app.ui.date_edit import OptionalDateEdit
+
+Translate = Any  # (message id) -> text in one language
+YES, NO = N_("Yes"), N_("No")
+
+
+def both(counsellor: Translate, migrant: Translate, message: str) -> str:
+    """A short label in both languages, once if they are the same."""
+    first, second = counsellor(message), migrant(message)
+    return first if first == second else f"{first} · {second}"
+
+
+class Editor(QWidget):
+    """Base: ``value()`` is the stored JSON answer (None when unanswered)."""
+
+    changed = Signal()
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        return self
+
+
+def _single(layout_parent: QWidget, widget: QWidget) -> None:
+    layout = QHBoxLayout(layout_parent)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+
+
+class TextEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit()
+        if field.max_length:
+            self.line.setMaxLength(field.max_length)
+        self.line.textChanged.connect(self.changed)
+        self.line.returnPressed.connect(lambda: self.line.focusNextChild())
+        _single(self, self.line)
+        self.setFocusProxy(self.line)
+
+    def value(self) -> Any:
+        return self.line.text() or None
+
+    def set_value(self, value: Any) -> None:
+        self.line.setText(str(value) if value is not None else "")
+
+
+class _PlainText(QPlainTextEdit):
+    """Tab moves on to the next field instead of typing a tab."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Tab and not event.modifiers():
+            self.focusNextChild()
+            return
+        if event.key() == Qt.Key.Key_Backtab:
+            self.focusPreviousChild()
+            return
+        super().keyPressEvent(event)
+
+
+class LongTextEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = _PlainText()
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * 4 + 14)
+        self.text.textChanged.connect(self.changed)
+        _single(self, self.text)
+        self.setFocusProxy(self.text)
+
+    def value(self) -> Any:
+        return self.text.toPlainText() or None
+
+    def set_value(self, value: Any) -> None:
+        self.text.setPlainText(str(value) if value is not None else "")
+
+
+class IntegerEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit()
+        self.line.setValidator(QIntValidator(-(10**9), 10**9, self))
+        self.line.setMaximumWidth(140)
+        self.line.textChanged.connect(self.changed)
+        self.line.returnPressed.connect(lambda: self.line.focusNextChild())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line)
+        layout.addStretch(1)
+        self.setFocusProxy(self.line)
+
+    def value(self) -> Any:
+        text = self.line.text().strip()
+        try:
+            return int(text) if text else None
+        except ValueError:
+            return None
+
+    def set_value(self, value: Any) -> None:
+        self.line.setText("" if value is None else str(value))
+
+
+class MoneyEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        pattern = r"^\d{0,12}([.,]\d{0,2})?$"
+        self.amount.setValidator(QRegularExpressionValidator(pattern, self))
+        self.amount.setMaximumWidth(160)
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.currency = QComboBox()
+        self.currency.setObjectName("currency")
+        self.currency.addItems(CURRENCIES)
+        self.currency.setCurrentText(field.default_currency or "EUR")
+        self.amount.textChanged.connect(self.changed)
+        self.currency.currentIndexChanged.connect(self.changed)
+        self.amount.returnPressed.connect(lambda: self.amount.focusNextChild())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.amount)
+        layout.addWidget(self.currency)
+        layout.addStretch(1)
+        self.setFocusProxy(self.amount)
+
+    def value(self) -> Any:
+        text = self.amount.text().strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            return None
+        return {"amount": format(amount, "f"), "currency": self.currency.currentText()}
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, dict):
+            self.amount.setText(str(value.get("amount", "")))
+            currency = str(value.get("currency", ""))
+            if currency and self.currency.findText(currency) < 0:
+                self.currency.addItem(currency)
+            if currency:
+                self.currency.setCurrentText(currency)
+        else:
+            self.amount.clear()
+
+
+class DateEditor(Editor):
+    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.date = OptionalDateEdit()
+        self.date.dateChanged.connect(self.changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.date)
+        layout.addStretch(1)
+        self.setFocusProxy(self.date)
+
+    def value(self) -> Any:
+        chosen = self.date.value()
+        return chosen.isoformat() if chosen else None
+
+    def set_value(self, value: Any) -> None:
+        try:
+            self.date.set_value(dt.date.fromisoformat(value) if value else None)
+        except (TypeError, ValueError):
+            self.date.set_value(None)
+
+
+class ChoiceEditor(Editor):
+    def __init__(
+        self, field: FieldDef, counsellor: Translate, migrant: Translate, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox()
+        self.combo.addItem("—", None)
+        for choice in field.choices:
+            self.combo.addItem(both(counsellor, migrant, choice.label), choice.value)
+        self.combo.currentIndexChanged.connect(self.changed)
+        _single(self, self.combo)
+        self.setFocusProxy(self.combo)
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        index = self.combo.findData(value) if value is not None else 0
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class MultiChoiceEditor(Editor):
+    COLUMNS = 2
+
+    def __init__(
+        self, field: FieldDef, counsellor: Translate, migrant: Translate, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for position, choice in enumerate(field.choices):
+            box = QCheckBox(both(counsellor, migrant, choice.label))
+            box.toggled.connect(self.changed)
+            grid.addWidget(box, position // self.COLUMNS, position % self.COLUMNS)
+            self.boxes[choice.value] = box
+        if self.boxes:
+            self.setFocusProxy(next(iter(self.boxes.values())))
+
+    def value(self) -> Any:
+        return [value for value, box in self.boxes.items() if box.isChecked()] or None
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or ())
+        for code, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(code in chosen)
+            box.blockSignals(False)
+        self.changed.emit()
+
+
+class YesNoEditor(Editor):
+    def __init__(self, counsellor: Translate, migrant: Translate, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.yes = QRadioButton(both(counsellor, migrant, YES))
+        self.no = QRadioButton(both(counsellor, migrant, NO))
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.yes)
+        self.group.addButton(self.no)
+        self.group.buttonToggled.connect(lambda *_: self.changed.emit())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.yes)
+        layout.addWidget(self.no)
+        layout.addStretch(1)
+        self.setFocusProxy(self.yes)
+
+    def value(self) -> Any:
+        if self.yes.isChecked():
+            return True
+        if self.no.isChecked():
+            return False
+        return None
+
+    def set_value(self, value: Any) -> None:
+        self.group.setExclusive(False)
+        self.yes.setChecked(value is True)
+        self.no.setChecked(value is False)
+        self.group.setExclusive(True)
+
+
+def make_editor(field: FieldDef, counsellor: Translate, migrant: Translate) -> Editor:
+    """The editor for ``field`` (repeat groups are built by the form page)."""
+    match field.type:
+        case FieldType.TEXT:
+            return TextEditor(field)
+        case FieldType.LONG_TEXT:
+            return LongTextEditor(field)
+        case FieldType.INTEGER:
+            return IntegerEditor(field)
+        case FieldType.MONEY:
+            return MoneyEditor(field)
+        case FieldType.DATE:
+            return DateEditor(field)
+        case FieldType.CHOICE:
+            return ChoiceEditor(field, counsellor, migrant)
+        case FieldType.MULTI_CHOICE:
+            return MultiChoiceEditor(field, counsellor, migrant)
+        case FieldType.YES_NO:
+            return YesNoEditor(counsellor, migrant)
+    raise ValueError(f"no editor for {field.type}")

@@ -1,0 +1,173 @@
+"""Read-only views of a session: the plan's assessment (priority, budget) and the review."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
+
+from app.domain.plan import CRITERION_LABELS, PRIORITY_LABELS, PriorityLevel
+from app.formdefs import FieldDef, FieldType, FormDef
+from app.formdefs.values import relevant_answers, typed
+from app.i18n import N_
+from app.i18n import gettext as _
+from app.services.counselling import PlanAssessment
+from app.ui.formatting import date_text, format_locale
+
+_COLOURS = {
+    PriorityLevel.HIGH: "#b71c1c",
+    PriorityLevel.MEDIUM: "#e65100",
+    PriorityLevel.LOW: "#33691e",
+}
+YES, NO = N_("Yes"), N_("No")
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    return format_currency(amount, currency, locale=format_locale())
+
+
+def reason_text(template: str, params: Any) -> str:
+    """A priority reason; its text parameters are message ids too."""
+    return _(template).format(**{k: _(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def assessment_html(assessment: PlanAssessment) -> str:
+    """Priority with its reasons, and the budget against the office's cap."""
+    parts = []
+    priority = assessment.priority
+    if priority.level is None:
+        missing = ", ".join(_(CRITERION_LABELS[name]) for name in priority.missing)
+        parts.append(
+            f"<p><b>{html.escape(_('Priority'))}:</b> "
+            f"{html.escape(_('not assessed yet (rate {criteria})').format(criteria=missing))}</p>"
+        )
+    else:
+        colour = _COLOURS[priority.level]
+        parts.append(
+            f"<p><b>{html.escape(_('Priority'))}:</b> <span style='color:{colour}; "
+            f"font-weight:600'>{html.escape(_(PRIORITY_LABELS[priority.level]))}</span> "
+            f"({html.escape(_('{score} points').format(score=priority.score))})</p>"
+        )
+    if priority.reasons:
+        items = "".join(
+            f"<li>{html.escape(reason_text(r.template, r.params))} (+{r.points})</li>"
+            for r in priority.reasons
+        )
+        parts.append(f"<ul style='margin-top:0'>{items}</ul>")
+    budget = assessment.budget
+    if budget.totals:
+        totals = ", ".join(money_text(total, currency) for currency, total in budget.totals.items())
+        parts.append(f"<p><b>{html.escape(_('Total'))}:</b> {html.escape(totals)}</p>")
+    cap = money_text(budget.cap_eur, "EUR")
+    if budget.missing_rates:
+        text = _(
+            "No exchange rate for {currencies}: the total cannot be checked against the cap "
+            "of {cap}."
+        ).format(currencies=", ".join(budget.missing_rates), cap=cap)
+        parts.append(f"<p style='color:#e65100'>⚠ {html.escape(text)}</p>")
+    elif budget.eur_equivalent is not None and budget.totals:
+        equivalent = money_text(budget.eur_equivalent, "EUR")
+        if budget.over_cap:
+            text = _(
+                "The plan costs about {total}, more than the cap of {cap} per returnee. "
+                "Reduce it or justify the exception."
+            ).format(total=equivalent, cap=cap)
+            parts.append(f"<p style='color:#c62828; font-weight:600'>⚠ {html.escape(text)}</p>")
+        else:
+            text = _("About {total} of the cap of {cap} per returnee.").format(
+                total=equivalent, cap=cap
+            )
+            parts.append(f"<p>{html.escape(text)}</p>")
+        if assessment.rates_date is not None and set(budget.totals) != {"EUR"}:
+            rates = _("Exchange rates of {date}.").format(date=date_text(assessment.rates_date))
+            parts.append(f"<p style='color:gray; font-size:9pt'>{html.escape(rates)}</p>")
+    return "".join(parts)
+
+
+class AssessmentPanel(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("assessment")
+        self.setWordWrap(True)
+        self.setStyleSheet(
+            "QLabel#assessment { background: palette(base); padding: 8px; "
+            "border: 1px solid palette(mid); }"
+        )
+
+    def show_assessment(self, assessment: PlanAssessment) -> None:
+        self.setText(assessment_html(assessment))
+
+
+def answer_text(field: FieldDef, raw: Any) -> str:
+    """An answer as the counsellor reads it in the review."""
+    value = typed(field, raw)
+    if value is None:
+        return "—"
+    match field.type:
+        case FieldType.MONEY:
+            return money_text(value.amount, value.currency)
+        case FieldType.DATE:
+            return date_text(value)
+        case FieldType.YES_NO:
+            return _(YES) if value else _(NO)
+        case FieldType.CHOICE:
+            return _(field.choice_label(value))
+        case FieldType.MULTI_CHOICE:
+            return ", ".join(_(field.choice_label(v)) for v in value)
+        case FieldType.INTEGER:
+            return format_decimal(value, locale=format_locale())
+    return str(value)
+
+
+def form_html(form: FormDef, answers: dict[str, Any], completed: bool) -> str:
+    kept = relevant_answers(form, answers)
+    state = _("complete") if completed else _("not complete")
+    parts = [f"<h2>{html.escape(_(form.title))} <small>({html.escape(state)})</small></h2>"]
+    for section in form.sections:
+        rows = []
+        for field in section.fields:
+            if field.id not in kept:
+                continue
+            label = html.escape(_(field.label))
+            if field.type is FieldType.REPEAT:
+                for number, item in enumerate(typed(field, kept[field.id]) or [], start=1):
+                    rows.append(
+                        f"<tr><td colspan=2><b>{html.escape(_(field.item_label))} "
+                        f"{number}</b></td></tr>"
+                    )
+                    for member in field.members:
+                        if member.id in item:
+                            rows.append(
+                                f"<tr><td>{html.escape(_(member.label))}</td><td>"
+                                f"{html.escape(answer_text(member, item[member.id]))}"
+                                "</td></tr>"
+                            )
+            else:
+                rows.append(
+                    f"<tr><td>{label}</td><td>"
+                    f"{html.escape(answer_text(field, kept[field.id]))}</td></tr>"
+                )
+        if rows:
+            parts.append(f"<h3>{html.escape(_(section.title))}</h3>")
+            parts.append("<table cellspacing=4 width='100%'>" + "".join(rows) + "</table>")
+    return "".join(parts)
+
+
+class ReviewView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("review")
+        self.setOpenExternalLinks(False)
+
+    def show_review(
+        self,
+        header: str,
+        forms: list[tuple[FormDef, dict[str, Any], bool]],
+        assessment: PlanAssessment,
+    ) -> None:
+        body = [f"<p>{html.escape(header)}</p>", assessment_html(assessment)]
+        body += [form_html(form, answers, done) for form, answers, done in forms]
+        self.setHtml("".join(body))

@@ -1,0 +1,322 @@
+"""The session window of one case: consent → intake → plan → review.
+
+Answers are saved a moment after the counsellor stops typing, when the step changes and when
+the window closes, so closing the lid or a crash loses at most the last second of typing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.cases import STATUS_LABELS, CaseStatus
+from app.domain.errors import HomewardError
+from app.domain.session import FORM_STEPS, STEP_LABELS, STEPS, StepIncomplete
+from app.i18n import gettext as _
+from app.i18n import translate_error
+from app.services.counselling import Counselling, SessionState
+from app.ui.errors import show_error
+from app.ui.pickers import language_combo
+from app.ui.session.form_page import FormPage, Languages
+from app.ui.session.review import AssessmentPanel, ReviewView
+
+log = logging.getLogger("homeward.ui")
+SAVE_DELAY_MS = 600
+
+
+class SessionWindow(QMainWindow):
+    closed = Signal(str)
+
+    def __init__(
+        self,
+        counselling: Counselling,
+        case_number: str,
+        counsellor_language: str,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("sessionWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.counselling = counselling
+        self.case_number = case_number
+        self.counsellor_language = counsellor_language
+        self.settings = settings
+        self.state: SessionState = counselling.state(case_number)
+        self.sitting = counselling.begin_session(case_number, counsellor_language)
+        self._dirty: set[str] = set()
+        self.pages: dict[str, FormPage] = {}
+
+        self.title = QLabel()
+        self.title.setObjectName("sessionTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.status = QLabel()
+        self.status.setObjectName("sessionStatus")
+        self.migrant_language = language_combo()
+        self.migrant_language.setObjectName("migrantLanguage")
+        self.migrant_language.set_code(self.state.case.session_language)
+        self.migrant_language.activated.connect(self._language_chosen)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.status)
+        header.addSpacing(16)
+        header.addWidget(QLabel(_("Migrant's language")))
+        header.addWidget(self.migrant_language)
+
+        self.steps = QListWidget()
+        self.steps.setObjectName("steps")
+        self.steps.setMaximumWidth(260)
+        for step in STEPS:
+            item = QListWidgetItem(_(STEP_LABELS[step]))
+            item.setData(Qt.ItemDataRole.UserRole, step)
+            self.steps.addItem(item)
+        self.steps.currentRowChanged.connect(self._step_chosen)
+
+        self.stack = QStackedWidget()
+        self.plan_assessment = AssessmentPanel()
+        self.review = ReviewView()
+        self.plan_holder = QWidget()
+        plan_layout = QVBoxLayout(self.plan_holder)
+        plan_layout.setContentsMargins(0, 0, 0, 0)
+        self.plan_slot = QVBoxLayout()
+        plan_layout.addLayout(self.plan_slot, 1)
+        plan_layout.addWidget(self.plan_assessment)
+
+        self.back_button = QPushButton(_("Back"))
+        self.back_button.setObjectName("back")
+        self.back_button.clicked.connect(lambda: self.go_to(self._step_index() - 1))
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("next")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self.complete_current)
+        self.withdraw_button = QPushButton(_("Migrant withdraws…"))
+        self.withdraw_button.setObjectName("withdraw")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        self.saved = QLabel()
+        self.saved.setObjectName("savedIndicator")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.withdraw_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.saved)
+        buttons.addSpacing(12)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.stack, 1)
+        right_layout.addLayout(buttons)
+        splitter = QSplitter()
+        splitter.addWidget(self.steps)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_now)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete_current)
+
+        self._build_pages()
+        self._refresh()
+        self.go_to(STEPS.index(self.state.next_step))
+        self.resize(1300, 860)
+
+    # pages
+    def _languages(self) -> Languages:
+        return Languages(self.counsellor_language, self.state.case.session_language)
+
+    def _build_pages(self) -> None:
+        current = self._step_index() if self.pages else 0
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            if widget is not self.plan_holder and widget is not self.review:
+                widget.deleteLater()
+        self.pages.clear()
+        langs = self._languages()
+        for form_id in FORM_STEPS:
+            page = FormPage(self.counselling.form(self.state, form_id), langs)
+            response = self.state.responses.get(form_id)
+            page.set_answers(response.answers if response else {})
+            page.changed.connect(lambda form_id=form_id: self._edited(form_id))
+            page.setEnabled(self.state.editable)
+            self.pages[form_id] = page
+            if form_id == "plan":
+                self.plan_slot.addWidget(page)
+                self.stack.addWidget(self.plan_holder)
+            else:
+                self.stack.addWidget(page)
+        self.stack.addWidget(self.review)
+        self.stack.setCurrentIndex(current)
+
+    def _step_index(self) -> int:
+        return max(self.steps.currentRow(), 0)
+
+    def current_step(self) -> str:
+        return STEPS[self._step_index()]
+
+    def go_to(self, index: int) -> None:
+        index = min(max(index, 0), len(STEPS) - 1)
+        self.steps.setCurrentRow(index)
+
+    def _step_chosen(self, index: int) -> None:
+        if index < 0:
+            return
+        self.save_now()
+        self.stack.setCurrentIndex(index)
+        step = STEPS[index]
+        self.back_button.setEnabled(index > 0)
+        if step == "review":
+            self.next_button.setText(_("Close session"))
+            self._refresh_review()
+        else:
+            self.next_button.setText(_("Complete this step"))
+            page = self.pages[step]
+            page.setFocus()
+        self.next_button.setEnabled(step == "review" or self.state.editable)
+
+    # saving
+    def _edited(self, form_id: str) -> None:
+        self._dirty.add(form_id)
+        self.saved.setText(_("Saving…"))
+        self._timer.start()
+
+    def save_now(self) -> bool:
+        """Write every changed form now; False if the store refused (the text stays on screen)."""
+        self._timer.stop()
+        try:
+            for form_id in sorted(self._dirty):
+                self.counselling.save_answers(
+                    self.case_number, form_id, self.pages[form_id].answers()
+                )
+                self._dirty.discard(form_id)
+        except HomewardError as error:
+            self.saved.setText(_("Not saved"))
+            show_error(self, error)
+            return False
+        if self.saved.text() == _("Saving…"):
+            self.saved.setText(_("All changes saved"))
+        self._reload_state()
+        return True
+
+    def _reload_state(self) -> None:
+        self.state = self.counselling.state(self.case_number)
+        self._refresh()
+
+    # steps
+    def complete_current(self) -> None:
+        step = self.current_step()
+        if step == "review":
+            self.close()
+            return
+        if not self.save_now():
+            return
+        page = self.pages[step]
+        try:
+            self.counselling.complete_step(self.case_number, step)
+        except StepIncomplete as error:
+            first = page.show_problems(dict(error.problems))
+            self.saved.setText(translate_error(error))
+            if first is not None:
+                page.ensureWidgetVisible(first)
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        except HomewardError as error:
+            show_error(self, error)
+            return
+        page.show_problems({})
+        self._reload_state()
+        self.go_to(self._step_index() + 1)
+
+    def withdraw(self) -> None:
+        reason, accepted = QInputDialog.getMultiLineText(
+            self,
+            _("Migrant withdraws"),
+            _("The migrant no longer wants assisted return. Reason (optional):"),
+        )
+        if not accepted:
+            return
+        self.save_now()
+        try:
+            self.counselling.change_status(self.case_number, CaseStatus.WITHDRAWN, reason)
+        except HomewardError as error:
+            show_error(self, error)
+            return
+        self._reload_state()
+        for page in self.pages.values():
+            page.setEnabled(False)
+        self.go_to(STEPS.index("review"))
+
+    def _language_chosen(self) -> None:
+        code = self.migrant_language.code()
+        if not code or code == self.state.case.session_language:
+            return
+        if not self.save_now():
+            return
+        self.counselling.set_session_language(self.case_number, code)
+        self._reload_state()
+        self._build_pages()
+        self._step_chosen(self._step_index())
+
+    # display
+    def _refresh(self) -> None:
+        case = self.state.case
+        name = " ".join(part for part in (case.given_name, case.family_name.upper()) if part)
+        self.title.setText(f"{case.case_number} — {name}")
+        self.setWindowTitle(f"{case.case_number} — {name} — Homeward")
+        self.status.setText(_(STATUS_LABELS[case.status]))
+        for row, step in enumerate(STEPS):
+            done = step in FORM_STEPS and self.state.completed(step)
+            item = self.steps.item(row)
+            item.setText(("✓ " if done else "") + _(STEP_LABELS[step]))
+        self.withdraw_button.setEnabled(case.status not in (
+            CaseStatus.WITHDRAWN, CaseStatus.CLOSED, CaseStatus.IN_IMPLEMENTATION
+        ))  # fmt: skip
+        assessment = self.counselling.assessment(self.state)
+        self.plan_assessment.show_assessment(assessment)
+        if self.current_step() == "review":
+            self._refresh_review()
+
+    def _refresh_review(self) -> None:
+        forms = []
+        for form_id in FORM_STEPS:
+            response = self.state.responses.get(form_id)
+            forms.append((
+                self.counselling.form(self.state, form_id),
+                response.answers if response else {},
+                self.state.completed(form_id),
+            ))  # fmt: skip
+        status = _(STATUS_LABELS[self.state.case.status])
+        if self.state.case.status is CaseStatus.READY:
+            header = _("The plan is complete and ready to print and submit.")
+        else:
+            header = _("Status: {status}").format(status=status)
+        self.review.show_review(header, forms, self.counselling.assessment(self.state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_now()
+        self.counselling.end_session(self.sitting)
+        self.closed.emit(self.case_number)
+        super().closeEvent(event)
