@@ -17,3 +17,8 @@ def resource_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"Homeward's {name!r} folder is missing from this installation")
+
+
+def fonts_dir() -> Path:
+    """Noto fonts shipped with Homeward (OFL; see OFL.txt beside them)."""
+    return _PACKAGE / "fonts"

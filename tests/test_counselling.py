@@ -163,3 +163,37 @@ def test_demo_cases_have_valid_answers_for_their_status(workspace):
             assert state.next_step == "review"
             assert counselling.assessment(state).priority.level is not None
     assert len(statuses) >= 4
+
+
+def test_answers_keep_the_form_version_they_were_given_under(workspace, case_number, tmp_path):
+    import shutil
+
+    from app.formdefs.loader import load_registry
+    from app.resources import resource_dir
+
+    shipped = resource_dir("forms")
+    old = tmp_path / "forms"
+    (old / "archive").mkdir(parents=True)
+    for path in shipped.glob("*.toml"):
+        shutil.copy(path, old / path.name)
+    counselling_old = Counselling(workspace, load_registry(old))
+    counselling_old.save_answers(case_number, "intake", INTAKE)
+
+    # A new version renames a question; the old definition moves to the archive.
+    current = (old / "intake.toml").read_text(encoding="utf-8")
+    shutil.move(old / "intake.toml", old / "archive" / "intake-2026.1.toml")
+    newer = (
+        current.replace('version = "2026.1"', 'version = "2027.1"')
+        .replace('id = "reason_for_return"', 'id = "return_reason"')
+        .replace('"reason_for_return"', '"return_reason"')
+    )
+    (old / "intake.toml").write_text(newer, encoding="utf-8")
+    counselling_new = Counselling(workspace, load_registry(old))
+
+    state = counselling_new.state(case_number)
+    form = counselling_new.form(state, "intake")
+    assert form.version == "2026.1" and form.has_field("reason_for_return")
+    assert state.responses["intake"].answers["reason_for_return"] == "Family reasons."
+    # a case that starts the intake now gets the new version
+    other = CaseRegister(workspace).open_case(new_case(given="Binh")).case_number
+    assert counselling_new.form(counselling_new.state(other), "intake").version == "2027.1"

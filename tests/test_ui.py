@@ -255,3 +255,41 @@ def test_uncaught_exception_shows_a_dialog_and_is_logged(qtbot, monkeypatch, cap
     assert "unexpected problem" in shown[0].text()
     assert "RuntimeError: boom" in shown[0].detailedText()
     assert "RuntimeError: boom" in caplog.text
+
+
+def test_enter_on_a_case_opens_its_session_and_closing_refreshes(qtbot, window):
+    window.table.selectRow(0)
+    row = window.model.row_at(0)
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.model.index(0, 0))
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    session = window.sessions[row.case_number]
+    qtbot.addWidget(session)
+    assert session.isVisible() and session.case_number == row.case_number
+    session.close()
+    assert row.case_number not in window.sessions
+
+
+def test_interface_language_switches_at_run_time(qtbot, window, installed, qapp):
+    from app.config import load_settings
+    from app.ui.language import apply_language
+
+    russian = next(a for a in window.language_actions.actions() if a.data() == "ru")
+    russian.trigger()
+    try:
+        qtbot.waitUntil(lambda: window.file_menu.title() != "&File")
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "Номер дела"
+        assert load_settings(installed)["interface_language"] == "ru"
+        arabic = next(a for a in window.language_actions.actions() if a.data() == "ar")
+        arabic.trigger()
+        assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        # Qt's own buttons come from qtbase_ar or, for Vietnamese, from our catalog
+        from app.i18n import translations
+
+        apply_language(qapp, "vi")
+        expected = translations("vi").gettext("Cancel")
+        assert expected != "Cancel"
+        assert qapp.translate("QPlatformTheme", "Cancel") == expected
+    finally:
+        apply_language(qapp, "en")
+    assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight

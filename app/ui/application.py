@@ -10,9 +10,12 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from app import __version__
 from app.config import DataPaths
+from app.i18n import active_language
 from app.i18n import gettext as _
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
+from app.ui.fonts import apply_fonts
+from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.setup_wizard import SetupWizard
@@ -28,6 +31,7 @@ def application() -> QApplication:
     app.setApplicationName("Homeward")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Homeward")
+    apply_fonts(app)
     return app
 
 
@@ -56,6 +60,7 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
 
 def run_gui(paths: DataPaths) -> int:
     app = application()
+    apply_language(app, active_language())  # chosen by the command line from the settings
     install_excepthook()
     settings = ui_settings(paths)
     workspace = sign_in(paths, settings)

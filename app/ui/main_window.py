@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelection, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -16,14 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.config import load_settings, save_settings
 from app.domain.accounts import ROLE_LABELS
 from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
+from app.i18n.languages import LANGUAGES
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
 from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
+from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.session.window import SessionWindow
 
@@ -72,7 +76,6 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -80,31 +83,43 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._apply_search)
 
-        self.new_case_action = QAction(_("&New case…"), self)
+        self.new_case_action = QAction(self)
         self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_case_action.triggered.connect(self.open_new_case)
-        self.session_action = QAction(_("Counselling &session"), self)
+        self.session_action = QAction(self)
         self.session_action.setShortcut(QKeySequence("Ctrl+O"))
         self.session_action.triggered.connect(self.open_selected_session)
         self.table.activated.connect(lambda index: self.open_session(index.data(ROW_ROLE)))
-        self.find_action = QAction(_("&Find"), self)
+        self.find_action = QAction(self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
-        quit_action = QAction(_("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        about_action = QAction(_("&About Homeward"), self)
-        about_action.triggered.connect(self._about)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
 
-        file_menu = self.menuBar().addMenu(_("&File"))
-        file_menu.addAction(self.new_case_action)
-        file_menu.addAction(self.session_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        self.menuBar().addMenu(_("&Edit")).addAction(self.find_action)
-        self.menuBar().addMenu(_("&Help")).addAction(about_action)
+        self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.new_case_action)
+        self.file_menu.addAction(self.session_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        self.edit_menu.addAction(self.find_action)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_menu.setObjectName("languageMenu")
+        self.language_actions = QActionGroup(self)
+        for lang in LANGUAGES:
+            action = QAction(f"{lang.native_name} ({lang.code})", self, checkable=True)
+            action.setData(lang.code)
+            action.setChecked(lang.code == active_language())
+            self.language_actions.addAction(action)
+            self.language_menu.addAction(action)
+        self.language_actions.triggered.connect(self._language_chosen)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.about_action)
 
-        toolbar = QToolBar(_("Cases"))
+        toolbar = QToolBar()
         toolbar.setObjectName("caseToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(self.new_case_action)
@@ -116,13 +131,49 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("caseCount")
         self.statusBar().addWidget(self.count_label, 1)
-        user = workspace.user
-        self.statusBar().addPermanentWidget(
-            QLabel(f"{user.display_name} · {_(ROLE_LABELS[user.role])} · {office.office_code}")
-        )
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
         self.model.modelReset.connect(self._update_count)
-        self._update_count()
+        self.retranslate()
         self._restore_state()
+
+    def retranslate(self) -> None:
+        """Set every text in the interface language (again, after a switch)."""
+        self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
+        self.new_case_action.setText(_("&New case…"))
+        self.session_action.setText(_("Counselling &session"))
+        self.find_action.setText(_("&Find"))
+        self.quit_action.setText(_("&Quit"))
+        self.about_action.setText(_("&About Homeward"))
+        self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        user, office = self.workspace.user, self.workspace.installation
+        self.user_label.setText(
+            f"{user.display_name} · {_(ROLE_LABELS[user.role])} · {office.office_code}"
+        )
+        selected = self.table.selectionModel().selectedRows()
+        case_number = selected[0].data(ROW_ROLE).case_number if selected else None
+        self.model.reload()  # headers and cells are formatted in the new language
+        if case_number:
+            self.select_case(case_number)
+
+    def _language_chosen(self, action: QAction) -> None:
+        code = str(action.data())
+        settings = load_settings(self.workspace.paths)
+        settings["interface_language"] = code
+        save_settings(self.workspace.paths, settings)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_language(app, code)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            for window in self.sessions.values():
+                window.retranslate()
+        super().changeEvent(event)
 
     # actions
     def focus_search(self) -> None:

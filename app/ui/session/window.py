@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from app.domain.cases import STATUS_LABELS, CaseStatus
 from app.domain.errors import HomewardError
 from app.domain.session import FORM_STEPS, STEP_LABELS, STEPS, StepIncomplete
+from app.i18n import active_language, translate_error
 from app.i18n import gettext as _
-from app.i18n import translate_error
 from app.services.counselling import Counselling, SessionState
 from app.ui.errors import show_error
 from app.ui.pickers import language_combo
@@ -74,7 +74,8 @@ class SessionWindow(QMainWindow):
         header.addWidget(self.title, 1)
         header.addWidget(self.status)
         header.addSpacing(16)
-        header.addWidget(QLabel(_("Migrant's language")))
+        self.language_label = QLabel(_("Migrant's language"))
+        header.addWidget(self.language_label)
         header.addWidget(self.migrant_language)
 
         self.steps = QListWidget()
@@ -142,6 +143,17 @@ class SessionWindow(QMainWindow):
         self._refresh()
         self.go_to(STEPS.index(self.state.next_step))
         self.resize(1300, 860)
+
+    def retranslate(self) -> None:
+        """The interface language changed: the counsellor's column follows it."""
+        self.save_now()
+        self.counsellor_language = active_language()
+        self.language_label.setText(_("Migrant's language"))
+        self.back_button.setText(_("Back"))
+        self.withdraw_button.setText(_("Migrant withdraws…"))
+        self._build_pages()
+        self._refresh()
+        self._step_chosen(self._step_index())
 
     # pages
     def _languages(self) -> Languages:
