@@ -17,9 +17,8 @@ def test_each_shipped_font_has_the_glyphs_of_its_script(qapp):
     for name, text in SAMPLES.items():
         raw = QRawFont(str(fonts_dir() / name), 12)
         assert raw.isValid(), name
-        missing = [
-            ch for ch in text if not ch.isspace() and ch != "·" and not raw.supportsCharacter(ord(ch))
-        ]
+        letters = [ch for ch in text if not ch.isspace() and ch != "·"]
+        missing = [ch for ch in letters if not raw.supportsCharacter(ord(ch))]
         assert missing == [], (name, missing)
 
 
