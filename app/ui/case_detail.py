@@ -36,6 +36,7 @@ class CaseDetailPane(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().hide()  # deleteLater alone leaves it drawn until the next loop
                 item.widget().deleteLater()
+        self._household_box.setTitle(_("Household"))
         if detail is None:
             self.title.setStyleSheet("color: palette(mid);")
             self.title.setText(_("Select a case in the list, or press Ctrl+N for a new one."))
