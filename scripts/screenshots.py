@@ -14,14 +14,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import DataPaths
+from app.domain.cases import CaseStatus
+from app.domain.session import STEPS
+from app.services.cases import CaseQuery
+from app.services.counselling import Counselling
 from app.services.demo import add_demo_cases
 from app.services.workspace import initialise, unlock
 from app.ui.application import application, ui_settings
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.new_case_dialog import NewCaseDialog
+from app.ui.session.window import SessionWindow
 
 PASSWORD = "screenshots only"
+SESSION_LANGUAGES = sys.argv[2].split(",") if len(sys.argv) > 2 else ["vi", "ar"]
 
 
 def grab(widget: QWidget, target: Path) -> None:
@@ -79,6 +85,22 @@ def main(out: Path) -> int:
         dialog.accept()  # the sex was not chosen: shows how a missing answer is marked
         grab(dialog, out / "new-case.png")
         dialog.close()
+
+        # the session, English beside the migrant's language, on a case with a full plan
+        counselling = Counselling(workspace)
+        ready = next(
+            row
+            for row in window.register.page(CaseQuery(text=""), 0, 400)
+            if row.status is CaseStatus.READY
+        )
+        for code in SESSION_LANGUAGES:
+            counselling.set_session_language(ready.case_number, code)
+            session = SessionWindow(counselling, ready.case_number, "en")
+            session.resize(1400, 900)
+            for index, step in enumerate(STEPS):
+                session.go_to(index)
+                grab(session, out / f"session-{step}-{code}.png")
+            session.close()
         window.close()
         workspace.close()
     QTimer.singleShot(0, app.quit)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
@@ -203,6 +204,11 @@ class ChoiceEditor(Editor):
     ) -> None:
         super().__init__(parent)
         self.combo = QComboBox()
+        # Long bilingual choices must not make the page wider than the window.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(24)
         self.combo.addItem("—", None)
         for choice in field.choices:
             self.combo.addItem(both(counsellor, migrant, choice.label), choice.value)
@@ -219,19 +225,35 @@ class ChoiceEditor(Editor):
 
 
 class MultiChoiceEditor(Editor):
-    COLUMNS = 2
+    """One check box per choice in the counsellor's language, its translation beside it."""
 
     def __init__(
-        self, field: FieldDef, counsellor: Translate, migrant: Translate, parent: Any = None
+        self,
+        field: FieldDef,
+        counsellor: Translate,
+        migrant: Translate,
+        rtl: bool = False,
+        parent: Any = None,
     ) -> None:
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         self.boxes: dict[str, QCheckBox] = {}
-        for position, choice in enumerate(field.choices):
-            box = QCheckBox(both(counsellor, migrant, choice.label))
+        for row, choice in enumerate(field.choices):
+            box = QCheckBox(counsellor(choice.label))
             box.toggled.connect(self.changed)
-            grid.addWidget(box, position // self.COLUMNS, position % self.COLUMNS)
+            grid.addWidget(box, row, 0)
+            theirs = migrant(choice.label)
+            if theirs != box.text():
+                label = QLabel(theirs)
+                label.setWordWrap(True)
+                if rtl:
+                    label.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+                    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                label.setBuddy(box)
+                grid.addWidget(label, row, 1)
             self.boxes[choice.value] = box
         if self.boxes:
             self.setFocusProxy(next(iter(self.boxes.values())))
@@ -278,7 +300,9 @@ class YesNoEditor(Editor):
         self.group.setExclusive(True)
 
 
-def make_editor(field: FieldDef, counsellor: Translate, migrant: Translate) -> Editor:
+def make_editor(
+    field: FieldDef, counsellor: Translate, migrant: Translate, rtl: bool = False
+) -> Editor:
     """The editor for ``field`` (repeat groups are built by the form page)."""
     match field.type:
         case FieldType.TEXT:
@@ -294,7 +318,7 @@ def make_editor(field: FieldDef, counsellor: Translate, migrant: Translate) -> E
         case FieldType.CHOICE:
             return ChoiceEditor(field, counsellor, migrant)
         case FieldType.MULTI_CHOICE:
-            return MultiChoiceEditor(field, counsellor, migrant)
+            return MultiChoiceEditor(field, counsellor, migrant, rtl)
         case FieldType.YES_NO:
             return YesNoEditor(counsellor, migrant)
     raise ValueError(f"no editor for {field.type}")

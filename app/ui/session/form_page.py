@@ -91,6 +91,8 @@ class FieldRow:
         middle = QVBoxLayout()
         middle.addWidget(editor)
         middle.addWidget(self.problem)
+        for column in (left, middle, right):  # keep labels and hints at the top of the row
+            column.addStretch(1)
         self.widgets.append(editor)
         wide = field.type is FieldType.REPEAT
         if wide:  # a repeat group takes the whole width under its two labels
@@ -151,7 +153,7 @@ class RepeatItem(QFrame):
         self.editors: dict[str, Editor] = {}
         row = 0
         for member in group.members:
-            editor = make_editor(member, langs.counsellor, langs.migrant)
+            editor = make_editor(member, langs.counsellor, langs.migrant, langs.migrant_rtl)
             editor.setObjectName(f"{group.id}_{member.id}")
             editor.changed.connect(on_change)
             self.editors[member.id] = editor
@@ -269,7 +271,7 @@ class FormPage(QScrollArea):
                 if field.type is FieldType.REPEAT:
                     editor = RepeatEditor(field, langs)
                 else:
-                    editor = make_editor(field, langs.counsellor, langs.migrant)
+                    editor = make_editor(field, langs.counsellor, langs.migrant, langs.migrant_rtl)
                 editor.setObjectName(f"field_{field.id}")
                 editor.changed.connect(self._edited)
                 self.editors[field.id] = editor
