@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     case.add_argument("case_number", metavar="CASE_NUMBER")
     case.add_argument("--json", action="store_true")
 
+    printing = commands.add_parser("print", help="print a form of a case to a PDF file")
+    printing.add_argument("case_number", metavar="CASE_NUMBER")
+    printing.add_argument("--form", choices=["request", "plan", "consent"], required=True)
+    printing.add_argument("--lang", default=None, help="migrant's language (default: the case's)")
+    printing.add_argument("--paper", choices=["A4", "Letter"], default="A4")
+    printing.add_argument("--out", required=True, metavar="FILE.pdf")
+
     users = commands.add_parser("users", help="list or add user accounts")
     users_commands = users.add_subparsers(dest="users_command", required=True)
     users_commands.add_parser("list", help="list accounts").add_argument(
@@ -246,6 +253,29 @@ def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
+def _cmd_print(args: argparse.Namespace, paths: DataPaths) -> int:
+    from pathlib import Path
+
+    from app.services.printing import PrintForm, Printing
+
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput({"out": N_("the output file must be in an existing folder")})
+    workspace = _unlock(args, paths)
+    try:
+        result = Printing(workspace).print_to_file(
+            args.case_number, PrintForm(args.form), out, args.lang, args.paper
+        )
+    finally:
+        workspace.close()
+    print(
+        _("Wrote {path} ({pages} pages, plan revision {revision}).").format(
+            path=out, pages=result.pages, revision=result.plan_revision
+        )
+    )
+    return 0
+
+
 def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.domain.accounts import Role
     from app.services.accounts import add_account, list_accounts
@@ -298,6 +328,7 @@ _HANDLERS: dict[str, Handler] = {
     "demo": _cmd_demo,
     "cases": _cmd_cases,
     "case": _cmd_case,
+    "print": _cmd_print,
     "users": _cmd_users,
     "languages": _cmd_languages,
 }

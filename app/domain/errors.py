@@ -113,6 +113,11 @@ class StoreUnreadable(HomewardError):
     template = N_("The case store in {path} cannot be read: {reason}")
 
 
+class CannotWrite(HomewardError):
+    code = "HW032"
+    template = N_("The file {path} cannot be written: {reason}")
+
+
 class InvalidTransition(HomewardError):
     code = "HW040"
     exit_code = 2

@@ -6,27 +6,27 @@ import html
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal
 from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 
 from app.domain.plan import CRITERION_LABELS, PRIORITY_LABELS, PriorityLevel
-from app.formdefs import FieldDef, FieldType, FormDef
+from app.formdefs import FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
-from app.i18n import N_
+from app.i18n import active_language
 from app.i18n import gettext as _
+from app.services import answers
+from app.services.answers import answer_text
 from app.services.counselling import PlanAssessment
-from app.ui.formatting import date_text, format_locale
+from app.ui.formatting import date_text
 
 _COLOURS = {
     PriorityLevel.HIGH: "#b71c1c",
     PriorityLevel.MEDIUM: "#e65100",
     PriorityLevel.LOW: "#33691e",
 }
-YES, NO = N_("Yes"), N_("No")
 
 
 def money_text(amount: Decimal, currency: str) -> str:
-    return format_currency(amount, currency, locale=format_locale())
+    return answers.money_text(amount, currency, active_language())
 
 
 def reason_text(template: str, params: Any) -> str:
@@ -101,29 +101,13 @@ class AssessmentPanel(QLabel):
         self.setText(assessment_html(assessment))
 
 
-def answer_text(field: FieldDef, raw: Any) -> str:
-    """An answer as the counsellor reads it in the review."""
-    value = typed(field, raw)
-    if value is None:
-        return "—"
-    match field.type:
-        case FieldType.MONEY:
-            return money_text(value.amount, value.currency)
-        case FieldType.DATE:
-            return date_text(value)
-        case FieldType.YES_NO:
-            return _(YES) if value else _(NO)
-        case FieldType.CHOICE:
-            return _(field.choice_label(value))
-        case FieldType.MULTI_CHOICE:
-            return ", ".join(_(field.choice_label(v)) for v in value)
-        case FieldType.INTEGER:
-            return format_decimal(value, locale=format_locale())
-    return str(value)
+def _row(label: str, value: str) -> str:
+    return f"<tr><td width='55%'>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
 
 
 def form_html(form: FormDef, answers: dict[str, Any], completed: bool) -> str:
     kept = relevant_answers(form, answers)
+    language = active_language()
     state = _("complete") if completed else _("not complete")
     parts = [f"<h2>{html.escape(_(form.title))} <small>({html.escape(state)})</small></h2>"]
     for section in form.sections:
@@ -131,25 +115,17 @@ def form_html(form: FormDef, answers: dict[str, Any], completed: bool) -> str:
         for field in section.fields:
             if field.id not in kept:
                 continue
-            label = html.escape(_(field.label))
-            if field.type is FieldType.REPEAT:
-                for number, item in enumerate(typed(field, kept[field.id]) or [], start=1):
-                    rows.append(
-                        f"<tr><td colspan=2><b>{html.escape(_(field.item_label))} "
-                        f"{number}</b></td></tr>"
-                    )
-                    for member in field.members:
-                        if member.id in item:
-                            rows.append(
-                                f"<tr><td>{html.escape(_(member.label))}</td><td>"
-                                f"{html.escape(answer_text(member, item[member.id]))}"
-                                "</td></tr>"
-                            )
-            else:
-                rows.append(
-                    f"<tr><td>{label}</td><td>"
-                    f"{html.escape(answer_text(field, kept[field.id]))}</td></tr>"
-                )
+            if field.type is not FieldType.REPEAT:
+                rows.append(_row(_(field.label), answer_text(field, kept[field.id], language)))
+                continue
+            for number, item in enumerate(typed(field, kept[field.id]) or [], start=1):
+                title = html.escape(f"{_(field.item_label)} {number}")
+                rows.append(f"<tr><td colspan=2><b>{title}</b></td></tr>")
+                rows += [
+                    _row(_(member.label), answer_text(member, item[member.id], language))
+                    for member in field.members
+                    if member.id in item
+                ]
         if rows:
             parts.append(f"<h3>{html.escape(_(section.title))}</h3>")
             parts.append("<table cellspacing=4 width='100%'>" + "".join(rows) + "</table>")

@@ -30,8 +30,10 @@ from app.domain.session import FORM_STEPS, STEP_LABELS, STEPS, StepIncomplete
 from app.i18n import active_language, translate_error
 from app.i18n import gettext as _
 from app.services.counselling import Counselling, SessionState
+from app.services.printing import PrintForm, Printing
 from app.ui.errors import show_error
 from app.ui.pickers import language_combo
+from app.ui.print_dialog import PrintDialog
 from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
 
@@ -107,10 +109,14 @@ class SessionWindow(QMainWindow):
         self.withdraw_button = QPushButton(_("Migrant withdraws…"))
         self.withdraw_button.setObjectName("withdraw")
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("print")
+        self.print_button.clicked.connect(self.open_print)
         self.saved = QLabel()
         self.saved.setObjectName("savedIndicator")
         buttons = QHBoxLayout()
         buttons.addWidget(self.withdraw_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.saved)
         buttons.addSpacing(12)
@@ -138,6 +144,7 @@ class SessionWindow(QMainWindow):
         self._timer.timeout.connect(self.save_now)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete_current)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print)
 
         self._build_pages()
         self._refresh()
@@ -151,6 +158,7 @@ class SessionWindow(QMainWindow):
         self.language_label.setText(_("Migrant's language"))
         self.back_button.setText(_("Back"))
         self.withdraw_button.setText(_("Migrant withdraws…"))
+        self.print_button.setText(_("Print…"))
         self._build_pages()
         self._refresh()
         self._step_chosen(self._step_index())
@@ -261,6 +269,21 @@ class SessionWindow(QMainWindow):
         page.show_problems({})
         self._reload_state()
         self.go_to(self._step_index() + 1)
+
+    def open_print(self) -> PrintDialog | None:
+        """Preview and print the case's forms (what is on screen is saved first)."""
+        if not self.save_now():
+            return None
+        form = PrintForm.CONSENT if self.current_step() == "consent" else PrintForm.REQUEST
+        dialog = PrintDialog(
+            Printing(self.counselling.workspace, self.counselling),
+            self.case_number,
+            self.state.case.session_language,
+            self,
+            form,
+        )
+        dialog.show()
+        return dialog
 
     def withdraw(self) -> None:
         reason, accepted = QInputDialog.getMultiLineText(

@@ -1,0 +1,238 @@
+"""Laying out a :class:`PrintDocument` as a PDF with ReportLab.
+
+Every page carries the case number, a QR code of the case UUID and plan revision, and
+"page X of Y" in both languages; the totals are written when the document is complete.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row
+from app.printing.fonts import register_fonts
+from app.printing.text import BidiParagraph
+
+GREY = colors.HexColor("#555555")
+RULE = colors.HexColor("#999999")
+WARNING = colors.HexColor("#b71c1c")
+SHADE = colors.HexColor("#eeeeee")
+MARGIN = 16 * mm
+HEADER = 24 * mm
+FOOTER = 14 * mm
+QR_SIZE = 20 * mm
+
+
+def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flowable]:
+    """The migrant's language first (it is their form), the office's language under it."""
+    parts: list[Flowable] = [BidiParagraph(text.migrant, size, bold=bold)]
+    if not text.same:
+        parts.append(BidiParagraph(text.office, size - 1.5, color=GREY))
+    return parts
+
+
+def _value(text: str, size: float = 10) -> BidiParagraph:
+    return BidiParagraph(text or "—", size)
+
+
+def _heading(text: Bilingual) -> list[Flowable]:
+    return [
+        CondPageBreak(30 * mm),
+        Spacer(1, 3 * mm),
+        BidiParagraph(text.migrant, 12.5, bold=True),
+        *([] if text.same else [BidiParagraph(text.office, 10, color=GREY)]),
+        Spacer(1, 1.5 * mm),
+    ]
+
+
+def _rows_table(rows: list[Row], width: float) -> Table:
+    data = [[_label(row.label), _value(row.value)] for row in rows]
+    table = Table(data, colWidths=[width * 0.42, width * 0.58], splitInRow=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))  # fmt: skip
+    return table
+
+
+def _grid(grid: Grid, width: float) -> Table:
+    data: list[list[Any]] = [[_label(header, 8.5) for header in grid.headers]]
+    data += [[_value(cell, 9) for cell in row] for row in grid.rows]
+    table = Table(data, colWidths=[width * w for w in grid.widths], repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("GRID", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))  # fmt: skip
+    return table
+
+
+def _note(note: Note) -> list[Flowable]:
+    colour = WARNING if note.warning else colors.black
+    parts: list[Flowable] = [
+        BidiParagraph(note.text.migrant, 9.5, bold=note.warning,
+                      color=colour),
+    ]  # fmt: skip
+    if not note.text.same:
+        parts.append(BidiParagraph(note.text.office, 8.5, color=GREY))
+    return [*parts, Spacer(1, 2 * mm)]
+
+
+def _signatures(document: PrintDocument, width: float) -> list[Flowable]:
+    if not document.signatures:
+        return []
+    cells = []
+    for who in document.signatures:
+        cells.append([
+            Spacer(1, 14 * mm),
+            _SignatureLine(width / len(document.signatures) - 8 * mm),
+            *_label(who, 8.5, bold=False),
+            *([] if document.signature_date is None
+              else _label(document.signature_date, 8, bold=False)),
+        ])  # fmt: skip
+    table = Table([cells], colWidths=[width / len(cells)] * len(cells))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [Spacer(1, 6 * mm), KeepTogether([table])]
+
+
+class _SignatureLine(Flowable):
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width = width
+        self.height = 2
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(colors.black)
+        self.canv.setLineWidth(0.6)
+        self.canv.line(0, 1, self.width, 1)
+
+
+def _numbered_canvas(document: PrintDocument, page_size: tuple[float, float]) -> type[Canvas]:
+    """A canvas that draws header and footer once the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                _decorate(self, document, page_size, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _decorate(
+    canvas: Canvas, document: PrintDocument, size: tuple[float, float], page: int, pages: int
+) -> None:
+    width, height = size
+    canvas.saveState()
+    qr = QrCodeWidget(document.qr_payload, barLevel="M")
+    x0, y0, x1, y1 = qr.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0,
+                                                   QR_SIZE / (y1 - y0), 0, 0])  # fmt: skip
+    drawing.add(qr)
+    renderPDF.draw(drawing, canvas, width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE + 4 * mm)
+    number = BidiParagraph(document.case_number, 13, bold=True)
+    number.wrap(80 * mm, 20 * mm)
+    number.drawOn(canvas, MARGIN, height - MARGIN - 2 * mm)
+    office = BidiParagraph(document.office_line, 8, color=GREY)
+    office.wrap(width - 2 * MARGIN - QR_SIZE - 6 * mm, 20 * mm)
+    office.drawOn(canvas, MARGIN, height - MARGIN - 8 * mm)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, height - MARGIN - HEADER + 6 * mm, width - MARGIN,
+                height - MARGIN - HEADER + 6 * mm)  # fmt: skip
+    template = document.page_template
+    migrant = template.migrant.format(page=page, pages=pages)
+    office_text = template.office.format(page=page, pages=pages)
+    footer_text = migrant if template.same else f"{migrant}  ·  {office_text}"
+    footer = BidiParagraph(f"{document.case_number}  ·  {footer_text}", 8, color=GREY)
+    footer.wrap(width - 2 * MARGIN, FOOTER)
+    footer.drawOn(canvas, MARGIN, MARGIN - 6 * mm)
+    canvas.restoreState()
+
+
+def render(document: PrintDocument) -> bytes:
+    """The PDF of ``document``; the same document gives the same bytes."""
+    register_fonts()
+    page_size = LETTER if document.page_size.lower() == "letter" else A4
+    buffer = io.BytesIO()
+    width = page_size[0] - 2 * MARGIN
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=page_size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER,
+        bottomMargin=MARGIN + FOOTER / 2,
+        title=f"{document.case_number} — {document.title.office}",
+        author="Homeward",
+        subject=document.metadata.get("subject", ""),
+        creator="Homeward",
+        invariant=1,
+    )
+    body_height = page_size[1] - 2 * MARGIN - HEADER - FOOTER / 2
+    frame = Frame(
+        MARGIN, MARGIN + FOOTER / 2, width, body_height, id="body",
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story: list[Flowable] = [
+        BidiParagraph(document.title.migrant, 17, bold=True),
+    ]
+    if not document.title.same:
+        story.append(BidiParagraph(document.title.office, 12,
+                                   color=GREY))  # fmt: skip
+    story.append(Spacer(1, 3 * mm))
+    for section in document.sections:
+        story += _heading(section.title)
+        rows: list[Row] = []
+        for block in section.blocks:
+            if isinstance(block, Row):
+                rows.append(block)
+                continue
+            if rows:
+                story.append(_rows_table(rows, width))
+                rows = []
+            story += (
+                [_grid(block, width), Spacer(1, 2 * mm)]
+                if isinstance(block, Grid)
+                else _note(block)
+            )
+        if rows:
+            story.append(_rows_table(rows, width))
+    story += _signatures(document, width)
+    template.build(story, canvasmaker=_numbered_canvas(document, page_size))
+    return buffer.getvalue()

@@ -1,0 +1,194 @@
+"""Print preview of a case's forms, then the system print dialog or a PDF file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import HomewardError
+from app.i18n import N_
+from app.i18n import gettext as _
+from app.services.printing import PrintForm, Printing, PrintResult
+from app.ui.errors import show_error
+from app.ui.pickers import language_combo
+
+FORM_LABELS = {
+    PrintForm.REQUEST: N_("Request form"),
+    PrintForm.PLAN: N_("Reintegration plan"),
+    PrintForm.CONSENT: N_("Consent"),
+}
+PREVIEW_SCALE = 1.4
+
+
+def page_images(pdf: bytes, scale: float) -> list[QImage]:
+    """Each page of ``pdf`` as an image (pdfium renders, Qt shows)."""
+    document = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for page in document:
+            bitmap = page.render(scale=scale, rev_byteorder=True)
+            image = QImage(
+                bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                QImage.Format.Format_RGB888,
+            ).copy()  # fmt: skip
+            images.append(image)
+            page.close()
+    finally:
+        document.close()
+    return images
+
+
+class PrintDialog(QDialog):
+    def __init__(
+        self,
+        printing: Printing,
+        case_number: str,
+        case_language: str,
+        parent: QWidget | None = None,
+        form: PrintForm = PrintForm.REQUEST,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("printDialog")
+        self.setWindowTitle(_("Print — {case}").format(case=case_number))
+        self.printing = printing
+        self.case_number = case_number
+        self.result: PrintResult | None = None
+
+        self.form = QComboBox()
+        self.form.setObjectName("printForm")
+        for kind, label in FORM_LABELS.items():
+            self.form.addItem(_(label), kind.value)
+        self.form.setCurrentIndex(self.form.findData(form.value))
+        self.language = language_combo()
+        self.language.setObjectName("printLanguage")
+        self.language.set_code(case_language)
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "Letter"])
+        for combo in (self.form, self.paper):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.language.activated.connect(self.refresh)
+        self.info = QLabel()
+        self.info.setObjectName("printInfo")
+        controls = QHBoxLayout()
+        for label, widget in ((_("Form"), self.form), (_("Language"), self.language),
+                              (_("Paper"), self.paper)):  # fmt: skip
+            controls.addWidget(QLabel(label))
+            controls.addWidget(widget)
+        controls.addStretch(1)
+
+        self.pages = QVBoxLayout()
+        self.pages.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        holder = QWidget()
+        holder.setLayout(self.pages)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+
+        self.save_button = QPushButton(_("Save as PDF…"))
+        self.save_button.setObjectName("savePdf")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setObjectName("printPaper")
+        self.print_button.clicked.connect(self.print_paper)
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.info, 1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.resize(980, 900)
+        self.refresh()
+
+    def chosen_form(self) -> PrintForm:
+        return PrintForm(self.form.currentData())
+
+    def refresh(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.result = self.printing.render(
+                self.case_number, self.chosen_form(), self.language.code(), self.paper.currentText()
+            )
+        except HomewardError as error:
+            self.result = None
+            show_error(self, error)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        while self.pages.count():
+            item = self.pages.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        for image in page_images(self.result.pdf, PREVIEW_SCALE):
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setStyleSheet("border: 1px solid palette(mid); background: white;")
+            self.pages.addWidget(page)
+        self.info.setText(
+            _("{pages} page(s) · plan revision {revision}").format(
+                pages=self.result.pages, revision=self.result.plan_revision
+            )
+        )
+
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        if self.result is None:
+            return None
+        if path is None:
+            suggested = f"{self.case_number}-{self.chosen_form().value}-{self.result.language}.pdf"
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save as PDF"), suggested, _("PDF files (*.pdf)")
+            )
+        if not path:
+            return None
+        target = Path(path)
+        try:
+            self.printing.save(self.case_number, self.result, target)
+        except HomewardError as error:
+            show_error(self, error)
+            return None
+        return target
+
+    def print_paper(self) -> None:
+        if self.result is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Draw each page at the printer's resolution and record the print."""
+        assert self.result is not None
+        painter = QPainter(printer)
+        try:
+            scale = printer.resolution() / 72
+            for number, image in enumerate(page_images(self.result.pdf, scale)):
+                if number:
+                    printer.newPage()
+                target = painter.viewport()
+                size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(target.topLeft(), size), image)
+        finally:
+            painter.end()
+        self.printing.record(self.case_number, self.result, "printer")
