@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -178,3 +179,66 @@ def test_languages_json():
     assert len(languages) == 15
     assert languages["ar"]["direction"] == "rtl" and languages["ka"]["script"] == "Geor"
     assert languages["sk"]["forms"] is False
+
+
+FORM_LANGUAGES = [
+    "en",
+    "ru",
+    "uk",
+    "vi",
+    "ka",
+    "ro",
+    "sq",
+    "az",
+    "ar",
+    "fa",
+    "ps",
+    "ur",
+    "es",
+    "fr",
+]
+
+
+@pytest.fixture(scope="module")
+def printable_case(demo_dir):
+    cases = json.loads(homeward(demo_dir, "cases", "--json").stdout)["cases"]
+    return next(c for c in cases if c["status"] in ("ready", "submitted", "approved", "closed"))
+
+
+def _text_of(pdf_path):
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+@pytest.mark.parametrize("lang", FORM_LANGUAGES)
+def test_print_request_form_in_every_form_language(demo_dir, printable_case, tmp_path, lang):
+    from app.i18n import gettext
+
+    out = tmp_path / f"request-{lang}.pdf"
+    done = homeward(demo_dir, "print", printable_case["case_number"], "--form", "request",
+                    "--lang", lang, "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = _text_of(out)
+    assert printable_case["family_name"] in text
+    for label in ("Reintegration assistance request form", "Family name", "Returnee"):
+        assert gettext(label, lang) in text, (lang, gettext(label, lang))
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]  # fmt: skip
+        assert fonts and all(" yes yes yes " in line for line in fonts), fonts
+
+
+def test_print_failures_change_nothing(demo_dir, printable_case, tmp_path):
+    before = snapshot(demo_dir)
+    done = homeward(demo_dir, "print", "SK-1999-00001", "--form", "plan",
+                    "--out", str(tmp_path / "x.pdf"))  # fmt: skip
+    assert done.returncode == 4 and not (tmp_path / "x.pdf").exists()
+    done = homeward(demo_dir, "print", printable_case["case_number"], "--form", "plan",
+                    "--out", str(tmp_path / "missing" / "x.pdf"))  # fmt: skip
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert snapshot(demo_dir) == before

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from test_services import new_case
 
 from app.domain.cases import CaseStatus
 from app.domain.errors import InvalidTransition
@@ -16,6 +15,7 @@ from app.services.cases import CaseQuery, CaseRegister
 from app.services.counselling import Counselling
 from app.services.demo import add_demo_cases
 from app.store.models import AuditEvent
+from test_services import new_case
 
 TODAY = dt.date.today()
 CONSENT = {

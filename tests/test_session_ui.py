@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
-from test_services import new_case
 
 from app.domain.cases import CaseStatus
 from app.services.cases import CaseRegister
 from app.services.counselling import Counselling
 from app.ui.session.form_page import RepeatEditor
 from app.ui.session.window import SessionWindow
+from test_services import new_case
 
 
 @pytest.fixture

@@ -8,9 +8,12 @@ Nastaliq.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.resources import fonts_dir
@@ -25,9 +28,55 @@ def font_name(family: str, bold: bool) -> str:
     return f"{family}-Bold" if bold else f"{family}-Regular"
 
 
+# Glyphs that HarfBuzz substituted and ReportLab drew through private-use code points
+# (contextual forms, lam-alef and other ligatures), per font: what text each stands for.
+_GLYPH_SOURCES: dict[str, dict[int, str]] = {}
+
+
+def remember_glyph_sources(font: str, text: str, shaped: str, data: Sequence[Any]) -> None:
+    """Note which input characters each private-use glyph of a shaped string came from."""
+    clusters = sorted({item.cluster for item in data})
+    ends = {start: end for start, end in zip(clusters, [*clusters[1:], len(text)], strict=True)}
+    sources = _GLYPH_SOURCES.setdefault(font, {})
+    for char, item in zip(shaped, data, strict=False):
+        code = ord(char)
+        if 0xE000 <= code <= 0xF8FF and item.cluster in ends and code not in sources:
+            sources[code] = text[item.cluster : ends[item.cluster]]
+
+
+def _extracted_text(font: str, code: int) -> str:
+    """What a copy from the PDF should give for code point ``code`` of ``font``."""
+    if 0xE000 <= code <= 0xF8FF:
+        return _GLYPH_SOURCES.get(font, {}).get(code, chr(code))
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        return unicodedata.normalize("NFKC", chr(code))  # presentation form -> letters
+    return chr(code)
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """ReportLab's ToUnicode CMap, but mapping shaped glyphs back to the letters they show,
+    so text copied or searched in the PDF is the words, not private-use code points."""
+    font = fontname.split("+", 1)[-1]
+    entries = [
+        f"<{index:02X}> <{_extracted_text(font, code).encode('utf-16-be').hex().upper()}>"
+        for index, code in enumerate(subset)
+    ]
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+            "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+            "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+            "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+            f"{len(subset)} beginbfchar", *entries, "endbfchar", "endcmap",
+            "CMapName currentdict /CMap defineresource pop", "end", "end",
+        ]
+    )  # fmt: skip
+
+
 @cache
 def register_fonts() -> None:
     """Register every shipped face once, with HarfBuzz shaping on."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     for family in FAMILIES:
         for bold in (False, True):
             name = font_name(family, bold)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
@@ -40,6 +38,7 @@ MARGIN = 16 * mm
 HEADER = 24 * mm
 FOOTER = 14 * mm
 QR_SIZE = 20 * mm
+BODY_FONT = "NotoSans-Regular"  # also for table cells: ReportLab would default to Helvetica
 
 
 def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flowable]:
@@ -69,6 +68,7 @@ def _rows_table(rows: list[Row], width: float) -> Table:
     table = Table(data, colWidths=[width * 0.42, width * 0.58], splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -82,6 +82,7 @@ def _grid(grid: Grid, width: float) -> Table:
     table = Table(data, colWidths=[width * w for w in grid.widths], repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("GRID", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -114,7 +115,9 @@ def _signatures(document: PrintDocument, width: float) -> list[Flowable]:
               else _label(document.signature_date, 8, bold=False)),
         ])  # fmt: skip
     table = Table([cells], colWidths=[width / len(cells)] * len(cells))
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), BODY_FONT)])
+    )
     return [Spacer(1, 6 * mm), KeepTogether([table])]
 
 
@@ -135,6 +138,7 @@ def _numbered_canvas(document: PrintDocument, page_size: tuple[float, float]) ->
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = BODY_FONT  # else an unembedded Helvetica is referenced
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -153,17 +157,29 @@ def _numbered_canvas(document: PrintDocument, page_size: tuple[float, float]) ->
     return NumberedCanvas
 
 
+def _draw_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:
+    """The QR code as vector squares (sharp at any printer resolution, no font needed)."""
+    code = segno.make(payload, error="m", micro=False)
+    rows = code.matrix
+    border = 1
+    module = QR_SIZE / (len(rows) + 2 * border)
+    canvas.setFillColor(colors.black)
+    for row_index, row in enumerate(rows):
+        top = y + QR_SIZE - (row_index + border + 1) * module
+        for column_index, dark in enumerate(row):
+            if dark:
+                left = x + (column_index + border) * module
+                canvas.rect(left, top, module, module, stroke=0, fill=1)
+
+
 def _decorate(
     canvas: Canvas, document: PrintDocument, size: tuple[float, float], page: int, pages: int
 ) -> None:
     width, height = size
     canvas.saveState()
-    qr = QrCodeWidget(document.qr_payload, barLevel="M")
-    x0, y0, x1, y1 = qr.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0,
-                                                   QR_SIZE / (y1 - y0), 0, 0])  # fmt: skip
-    drawing.add(qr)
-    renderPDF.draw(drawing, canvas, width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE + 4 * mm)
+    _draw_qr(
+        canvas, document.qr_payload, width - MARGIN - QR_SIZE, height - MARGIN - QR_SIZE + 4 * mm
+    )
     number = BidiParagraph(document.case_number, 13, bold=True)
     number.wrap(80 * mm, 20 * mm)
     number.drawOn(canvas, MARGIN, height - MARGIN - 2 * mm)

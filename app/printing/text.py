@@ -18,7 +18,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from app.printing.bidi import Run, is_rtl_text, visual_runs
-from app.printing.fonts import ARABIC, family_for, font_name, register_fonts
+from app.printing.fonts import (
+    ARABIC,
+    family_for,
+    font_name,
+    register_fonts,
+    remember_glyph_sources,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ def _shaped(text: str, font: str, size: float) -> Piece:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         width = stringWidth(text, font, size)
+    if data:
+        remember_glyph_sources(font, text, shaped, data)
     return Piece(font, shaped, width)
 
 
