@@ -24,11 +24,13 @@ from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
+from app.services.printing import Printing
 from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
+from app.ui.print_dialog import PrintDialog
 from app.ui.session.window import SessionWindow
 
 SEARCH_DELAY_MS = 150
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         self.session_action.setShortcut(QKeySequence("Ctrl+O"))
         self.session_action.triggered.connect(self.open_selected_session)
         self.table.activated.connect(lambda index: self.open_session(index.data(ROW_ROLE)))
+        self.print_action = QAction(self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.open_print)
         self.find_action = QAction(self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_case_action)
         self.file_menu.addAction(self.session_action)
+        self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
@@ -124,6 +130,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addAction(self.new_case_action)
         toolbar.addAction(self.session_action)
+        toolbar.addAction(self.print_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
@@ -142,6 +149,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
         self.new_case_action.setText(_("&New case…"))
         self.session_action.setText(_("Counselling &session"))
+        self.print_action.setText(_("&Print…"))
         self.find_action.setText(_("&Find"))
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About Homeward"))
@@ -198,6 +206,20 @@ class MainWindow(QMainWindow):
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.open_session(rows[0].data(ROW_ROLE))
+
+    def open_print(self) -> PrintDialog | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        if row is None:
+            self.statusBar().showMessage(_("Select a case to print."), 4000)
+            return None
+        window = self.sessions.get(row.case_number)
+        if window is not None:
+            return window.open_print()
+        dialog = PrintDialog(Printing(self.workspace, self.counselling), row.case_number,
+                             row.session_language, self)  # fmt: skip
+        dialog.show()
+        return dialog
 
     def open_session(self, row: CaseRow | None) -> SessionWindow | None:
         """Open (or bring forward) the counselling session window of ``row``'s case."""

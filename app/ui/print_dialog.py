@@ -33,6 +33,7 @@ FORM_LABELS = {
     PrintForm.CONSENT: N_("Consent"),
 }
 PREVIEW_SCALE = 1.4
+PRINT_DPI = 300
 
 
 def page_images(pdf: bytes, scale: float) -> list[QImage]:
@@ -182,7 +183,8 @@ class PrintDialog(QDialog):
         assert self.result is not None
         painter = QPainter(printer)
         try:
-            scale = printer.resolution() / 72
+            # 300 dpi is sharp on paper; a 1200 dpi printer would only make huge images.
+            scale = min(printer.resolution(), PRINT_DPI) / 72
             for number, image in enumerate(page_images(self.result.pdf, scale)):
                 if number:
                     printer.newPage()
