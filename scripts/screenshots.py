@@ -1,11 +1,14 @@
 """Take the README's screenshots from the real windows, on demo data.
 
-Run under a display (e.g. ``xvfb-run -a .venv/bin/python scripts/screenshots.py docs``):
-it sets up a throw-away installation, adds demo cases and grabs each window to a PNG.
+Run under a display (``xvfb-run -a .venv/bin/python scripts/screenshots.py docs/screenshots
+vi,ar,ka,ps``): it sets up a throw-away installation with demo cases, grabs each window to a
+PNG (the session once per listed migrant language), and turns the first page of the printed
+request form in several scripts into PNGs with pdftoppm.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,6 +22,7 @@ from app.domain.session import STEPS
 from app.services.cases import CaseQuery
 from app.services.counselling import Counselling
 from app.services.demo import add_demo_cases
+from app.services.printing import PrintForm, Printing
 from app.services.workspace import initialise, unlock
 from app.ui.application import application, ui_settings
 from app.ui.login_dialog import LoginDialog
@@ -27,6 +31,7 @@ from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.session.window import SessionWindow
 
 PASSWORD = "screenshots only"
+PRINT_LANGUAGES = ("ar", "ps", "ka", "vi", "ru")
 SESSION_LANGUAGES = sys.argv[2].split(",") if len(sys.argv) > 2 else ["vi", "ar"]
 
 
@@ -101,6 +106,14 @@ def main(out: Path) -> int:
                 session.go_to(index)
                 grab(session, out / f"session-{step}-{code}.png")
             session.close()
+        for code in PRINT_LANGUAGES:
+            result = Printing(workspace).render(ready.case_number, PrintForm.REQUEST, code)
+            pdf = out / f"print-request-{code}.pdf"
+            pdf.write_bytes(result.pdf)
+            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile",
+                            str(pdf), str(out / f"print-request-{code}")], check=True)  # fmt: skip
+            pdf.unlink()
+            print(out / f"print-request-{code}.png")
         window.close()
         workspace.close()
     QTimer.singleShot(0, app.quit)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.domain.accounts import Permission
 from app.domain.cases import CaseNumber, CaseStatus
@@ -148,22 +149,14 @@ class CaseRegister:
             return [case_row(case) for case in session.scalars(statement)]
 
     def detail(self, case_number: str) -> CaseDetail:
-        parsed = CaseNumber.parse(case_number)
-        if parsed is None:
-            raise CaseNotFound(case_number=case_number.strip())
         with self.workspace.reading() as session:
-            case = session.scalar(
-                select(Case)
-                .where(Case.case_number == str(parsed))
-                .options(
-                    joinedload(Case.returnee),
-                    joinedload(Case.office),
-                    joinedload(Case.created_by),
-                    selectinload(Case.household),
-                )
+            case = load_case(
+                session,
+                case_number,
+                joinedload(Case.office),
+                joinedload(Case.created_by),
+                selectinload(Case.household),
             )
-            if case is None:
-                raise CaseNotFound(case_number=str(parsed))
             return CaseDetail(
                 row=case_row(case),
                 native_name=case.returnee.native_name,
@@ -197,6 +190,21 @@ class CaseRegister:
         with self.workspace.transaction() as session:
             case = add_case(session, self.workspace, new_case)
             return case_row(case)
+
+
+def load_case(session: Session, case_number: str, *options: ExecutableOption) -> Case:
+    """The case numbered ``case_number`` (any letter case, spaces around), with its returnee."""
+    parsed = CaseNumber.parse(case_number)
+    case = None
+    if parsed is not None:
+        case = session.scalar(
+            select(Case)
+            .where(Case.case_number == str(parsed))
+            .options(joinedload(Case.returnee), *options)
+        )
+    if case is None:
+        raise CaseNotFound(case_number=case_number.strip())
+    return case
 
 
 def next_case_number(session: Session, office_id: int, office_code: str, year: int) -> str:

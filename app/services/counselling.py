@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
-from app.domain.cases import CaseNumber, CaseStatus, check_transition
-from app.domain.errors import CaseNotFound, Msgid
+from app.domain.cases import CaseStatus, check_transition
+from app.domain.errors import Msgid
 from app.domain.money import INDICATIVE_RATES_DATE, INDICATIVE_RATES_TO_EUR
 from app.domain.plan import BudgetCheck, Priority, assess_priority, check_budget
 from app.domain.session import (
@@ -36,7 +36,7 @@ from app.domain.session import (
 )
 from app.formdefs import FormDef, FormRegistry, Money, load_forms, validate
 from app.formdefs.values import relevant_answers, typed
-from app.services.cases import CaseRow, case_row, reindex
+from app.services.cases import CaseRow, case_row, load_case, reindex
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import Case, CounsellingSession, FormResponse, Installation
@@ -263,17 +263,7 @@ class Counselling:
 
     # helpers
     def _case(self, session: Session, case_number: str) -> Case:
-        parsed = CaseNumber.parse(case_number)
-        case = None
-        if parsed is not None:
-            case = session.scalar(
-                select(Case)
-                .where(Case.case_number == str(parsed))
-                .options(joinedload(Case.returnee))
-            )
-        if case is None:
-            raise CaseNotFound(case_number=case_number.strip())
-        return case
+        return load_case(session, case_number)
 
     def _require_editable(self, case: Case) -> None:
         if CaseStatus(case.status) not in EDITABLE_STATUSES:

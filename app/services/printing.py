@@ -27,7 +27,7 @@ from app.i18n.languages import FORM_LANGUAGE_CODES, country_name, language_name
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
 from app.services.answers import babel_locale, bilingual_answer, money_text
-from app.services.cases import CaseDetail, CaseRegister
+from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
 from app.services.workspace import Workspace
 from app.store import audit
@@ -108,7 +108,7 @@ class Printing:
     def record(self, case_number: str, result: PrintResult, target: str) -> None:
         """Note in the case's audit trail who printed what, in which language, with which hash."""
         with self.workspace.transaction() as session:
-            case = self.counselling._case(session, case_number)
+            case = load_case(session, case_number)
             audit.record(
                 session,
                 "case.printed",
@@ -277,7 +277,7 @@ class _Builder:
             group = plan_form.field("assistance_items")
             columns = [m for m in ("assistance_type", "description", "supplier", "estimated_cost")
                        if any(m == member.id for member in group.members)]  # fmt: skip
-            headers = tuple(self.label(group.member(m).label) for m in columns)
+            headers = tuple(self.bi(group.member(m).label) for m in columns)
             rows = tuple(
                 tuple(
                     bilingual_answer(group.member(m), item.get(m), self.migrant, self.office)
@@ -307,9 +307,6 @@ class _Builder:
         )
         sections.append(Section(self.bi(N_("Declaration")), (Note(self.bi(REQUEST_DECLARATION)),)))
         return sections
-
-    def label(self, message: str) -> Bilingual:
-        return self.bi(message)
 
     def field_label(self, form: FormDef, field_id: str) -> Bilingual:
         return self.bi(form.field(field_id).label)
