@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["counsellor", "supervisor", "admin"], required=True)
     add.add_argument("--name", default="", help="full name")
 
+    office = commands.add_parser("office", help="show or change the budget cap and rates")
+    office.add_argument("--budget-cap", type=int, metavar="EUR", help="cap per returnee")
+    office.add_argument(
+        "--rate", action="append", default=[], metavar="CUR=RATE",
+        help="value of one unit of CUR in EUR, e.g. USD=0.86 (repeatable)",
+    )  # fmt: skip
+    office.add_argument("--rates-date", metavar="YYYY-MM-DD", help="date of the rates")
+    office.add_argument("--json", action="store_true")
+
     languages = commands.add_parser("languages", help="supported languages")
     languages.add_argument("--json", action="store_true")
     return parser
@@ -310,6 +319,53 @@ def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
+def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    from app.services.office import budget_settings, set_budget
+
+    rates: dict[str, Decimal] = {}
+    for text in args.rate:
+        code, _sep, value = text.partition("=")
+        try:
+            rates[code.strip().upper()] = Decimal(value.strip())
+        except InvalidOperation:
+            raise InvalidInput(
+                {f"rate.{code}": N_("an exchange rate is a number above 0")}
+            ) from None
+    try:
+        rates_date = dt.date.fromisoformat(args.rates_date) if args.rates_date else None
+    except ValueError:
+        raise InvalidInput({"rates_date": N_("write the date as YYYY-MM-DD")}) from None
+    workspace = _unlock(args, paths)
+    try:
+        if args.budget_cap is not None or rates:
+            settings = set_budget(
+                workspace, cap_eur=args.budget_cap, rates=rates, rates_date=rates_date
+            )
+        else:
+            settings = budget_settings(workspace)
+    finally:
+        workspace.close()
+    document = {
+        "budget_cap_eur": str(settings.cap_eur),
+        "rates_to_eur": {code: format(rate, "f") for code, rate in settings.rates_to_eur.items()},
+        "rates_date": settings.rates_date.isoformat() if settings.rates_date else None,
+        "indicative_rates": settings.indicative,
+    }
+    if args.json:
+        _emit_json(document)
+    else:
+        print(f"budget_cap_eur: {settings.cap_eur}")
+        print(
+            f"rates_date: {document['rates_date']}{' (indicative)' if settings.indicative else ''}"
+        )
+        for code, rate in document["rates_to_eur"].items():
+            print(f"{code} {rate}")
+    return 0
+
+
 def _cmd_languages(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.services.languages import language_report
 
@@ -330,6 +386,7 @@ _HANDLERS: dict[str, Handler] = {
     "case": _cmd_case,
     "print": _cmd_print,
     "users": _cmd_users,
+    "office": _cmd_office,
     "languages": _cmd_languages,
 }
 

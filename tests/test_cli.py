@@ -242,3 +242,15 @@ def test_print_failures_change_nothing(demo_dir, printable_case, tmp_path):
                     "--out", str(tmp_path / "missing" / "x.pdf"))  # fmt: skip
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert snapshot(demo_dir) == before
+
+
+def test_office_budget_from_the_command_line(demo_dir):
+    done = homeward(demo_dir, "office", "--budget-cap", "1600", "--rate", "gel=0.33",
+                    "--rates-date", "2026-11-01", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    settings = json.loads(done.stdout)
+    assert settings["budget_cap_eur"] == "1600" and settings["rates_to_eur"]["GEL"] == "0.33"
+    before = snapshot(demo_dir)
+    done = homeward(demo_dir, "office", "--rate", "GEL=abc")
+    assert done.returncode == 2 and "exchange rate" in done.stderr
+    assert snapshot(demo_dir) == before

@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     WORK_ON_CASES = "work_on_cases"
     REVIEW_CASES = "review_cases"
     MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_OFFICE = "manage_office"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from app.domain.errors import N_
+
 DEFAULT_BUDGET_CAP_EUR = 1500
 # The currencies of host offices and of the countries returnees most often go back to.
 CURRENCIES: tuple[str, ...] = (
@@ -29,3 +31,19 @@ INDICATIVE_RATES_TO_EUR: dict[str, Decimal] = {
         "TRY": "0.021", "BDT": "0.0071", "INR": "0.0098", "SYP": "0.000066",
     }.items()
 }  # fmt: skip
+
+
+MAX_BUDGET_CAP_EUR = 1_000_000
+
+
+def budget_problems(cap_eur: int | None, rates: dict[str, Decimal]) -> dict[str, str]:
+    """What is wrong with an office's budget settings (empty when all is well)."""
+    problems: dict[str, str] = {}
+    if cap_eur is not None and not 0 < cap_eur <= MAX_BUDGET_CAP_EUR:
+        problems["budget_cap"] = N_("the budget cap is a whole number of euros above 0")
+    for code, rate in rates.items():
+        if len(code) != 3 or not code.isalpha() or not code.isupper():
+            problems[f"rate.{code}"] = N_("a currency is a three-letter ISO code such as USD")
+        elif not rate.is_finite() or rate <= 0:
+            problems[f"rate.{code}"] = N_("an exchange rate is a number above 0")
+    return problems

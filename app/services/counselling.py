@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from app.domain.accounts import Permission
 from app.domain.cases import CaseStatus, check_transition
 from app.domain.errors import Msgid
-from app.domain.money import INDICATIVE_RATES_DATE, INDICATIVE_RATES_TO_EUR
 from app.domain.plan import BudgetCheck, Priority, assess_priority, check_budget
 from app.domain.session import (
     CONSENT_DECLARATIONS,
@@ -37,9 +36,10 @@ from app.domain.session import (
 from app.formdefs import FormDef, FormRegistry, Money, load_forms, validate
 from app.formdefs.values import relevant_answers, typed
 from app.services.cases import CaseRow, case_row, load_case, reindex
+from app.services.office import budget_settings
 from app.services.workspace import Workspace
 from app.store import audit
-from app.store.models import Case, CounsellingSession, FormResponse, Installation
+from app.store.models import Case, CounsellingSession, FormResponse
 from app.store.types import utcnow
 
 
@@ -125,21 +125,13 @@ class Counselling:
                     cost = typed(group.member("estimated_cost"), item.get("estimated_cost"))
                     if isinstance(cost, Money) and cost.currency:
                         costs.append((cost.amount, cost.currency))
-        cap, rates, rates_date = self.budget_settings()
+        budget = budget_settings(self.workspace)
         return PlanAssessment(
             assess_priority(ratings, vulnerabilities),
-            check_budget(costs, cap, rates),
+            check_budget(costs, budget.cap_eur, budget.rates_to_eur),
             vulnerabilities,
-            rates_date,
+            budget.rates_date,
         )
-
-    def budget_settings(self) -> tuple[Decimal, dict[str, Decimal], dt.date | None]:
-        with self.workspace.reading() as session:
-            installation = session.scalars(select(Installation)).one()
-            if installation.exchange_rates:
-                rates = {c: Decimal(r) for c, r in installation.exchange_rates.items()}
-                return Decimal(installation.budget_cap_eur), rates, installation.exchange_rates_date
-        return Decimal(installation.budget_cap_eur), INDICATIVE_RATES_TO_EUR, INDICATIVE_RATES_DATE
 
     # writing
     def save_answers(self, case_number: str, form_id: str, answers: Mapping[str, Any]) -> int:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.config import load_settings, save_settings
-from app.domain.accounts import ROLE_LABELS
+from app.domain.accounts import ROLE_LABELS, Permission, may
 from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
@@ -30,6 +30,7 @@ from app.ui.case_detail import CaseDetailPane
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
+from app.ui.office_dialog import OfficeBudgetDialog
 from app.ui.print_dialog import PrintDialog
 from app.ui.session.window import SessionWindow
 
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.budget_action = QAction(self)
+        self.budget_action.triggered.connect(self.open_budget)
+        self.budget_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
 
@@ -112,6 +116,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.find_action)
+        self.office_menu = self.menuBar().addMenu("")
+        self.office_menu.addAction(self.budget_action)
         self.language_menu = self.menuBar().addMenu("")
         self.language_menu.setObjectName("languageMenu")
         self.language_actions = QActionGroup(self)
@@ -153,6 +159,8 @@ class MainWindow(QMainWindow):
         self.find_action.setText(_("&Find"))
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About Homeward"))
+        self.budget_action.setText(_("&Budget and exchange rates…"))
+        self.office_menu.setTitle(_("&Office"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
         self.language_menu.setTitle(_("&Language"))
@@ -206,6 +214,9 @@ class MainWindow(QMainWindow):
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.open_session(rows[0].data(ROW_ROLE))
+
+    def open_budget(self) -> None:
+        OfficeBudgetDialog(self.workspace, self).exec()
 
     def open_print(self) -> PrintDialog | None:
         rows = self.table.selectionModel().selectedRows()

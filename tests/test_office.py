@@ -1,0 +1,55 @@
+"""The office's budget cap and exchange rates: service, command line and dialog."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QTableWidgetItem
+
+from app.domain.accounts import Role
+from app.domain.errors import InvalidInput, NotPermitted
+from app.services.accounts import add_account
+from app.services.office import budget_settings, set_budget
+from app.services.workspace import unlock
+from app.ui.office_dialog import OfficeBudgetDialog
+
+
+def test_indicative_rates_until_the_office_sets_its_own(workspace):
+    settings = budget_settings(workspace)
+    assert settings.indicative and settings.cap_eur == Decimal(1500)
+    assert settings.rates_to_eur["GEL"] > 0
+    changed = set_budget(workspace, cap_eur=2000, rates={"GEL": Decimal("0.35")},
+                         rates_date=dt.date(2026, 11, 20))  # fmt: skip
+    assert not changed.indicative and changed.cap_eur == Decimal(2000)
+    assert changed.rates_to_eur["GEL"] == Decimal("0.35")
+    assert changed.rates_to_eur["USD"] == settings.rates_to_eur["USD"]  # others kept
+    assert changed.rates_date == dt.date(2026, 11, 20)
+
+
+def test_bad_settings_change_nothing(workspace, installed):
+    with pytest.raises(InvalidInput) as caught:
+        set_budget(workspace, cap_eur=0, rates={"usd": Decimal(1), "GEL": Decimal(-1)})
+    assert set(caught.value.problems) == {"budget_cap", "rate.usd", "rate.GEL"}
+    assert budget_settings(workspace).indicative
+    add_account(workspace, "boris", "", Role.COUNSELLOR, "counsel pass")
+    boris = unlock(installed, "boris", "counsel pass")
+    try:
+        with pytest.raises(NotPermitted):
+            set_budget(boris, cap_eur=100)
+    finally:
+        boris.close()
+
+
+def test_dialog_saves_cap_and_rates(qtbot, workspace):
+    dialog = OfficeBudgetDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.cap.setValue(1800)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "USD")
+    dialog.table.setItem(row, 1, QTableWidgetItem("not a number"))
+    dialog.accept()
+    assert dialog.message.text() and budget_settings(workspace).cap_eur == Decimal(1500)
+    dialog.table.setItem(row, 1, QTableWidgetItem("0,9"))
+    dialog.accept()
+    assert dialog.result() == OfficeBudgetDialog.DialogCode.Accepted
+    settings = budget_settings(workspace)
+    assert settings.cap_eur == Decimal(1800) and settings.rates_to_eur["USD"] == Decimal("0.9")
