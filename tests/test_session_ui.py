@@ -58,6 +58,10 @@ def choose(window, form_id, field_id, value, item=None):
 
 def fill_intake(qtbot, window):
     choose(window, "intake", "marital_status", "married")
+    work: RepeatEditor = editor(window, "intake", "work_history")
+    qtbot.mouseClick(work.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(work.items[0].editors["job_title"].line, "Seamstress")
+    qtbot.keyClicks(work.items[0].editors["years"].line, "6")
     choose(window, "intake", "education_level", "vocational")
     choose(window, "intake", "housing_on_return", "family")
     qtbot.keyClicks(editor(window, "intake", "reason_for_return").text, "Family reasons.")
@@ -83,7 +87,14 @@ def fill_plan(qtbot, window):
         qtbot.keyClicks(editor(window, "plan", f"{criterion}_reasons").text, "Explained.")
 
 
-def test_whole_session_through_the_widgets(qtbot, workspace, case_number):
+def test_whole_session_through_the_widgets(qtbot, workspace):
+    from app.domain.people import HouseholdMemberInput, Relationship, Sex
+
+    household = (
+        HouseholdMemberInput("Lan", "Tran", dt.date(1992, 1, 2), Sex.FEMALE, Relationship.SPOUSE),
+        HouseholdMemberInput("Minh", "Nguyen", dt.date(2019, 3, 4), Sex.MALE, Relationship.CHILD),
+    )
+    case_number = CaseRegister(workspace).open_case(new_case(household=household)).case_number
     window = open_window(qtbot, workspace, case_number)
     assert window.current_step() == "consent"
 
@@ -110,7 +121,10 @@ def test_whole_session_through_the_widgets(qtbot, workspace, case_number):
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     assert window.current_step() == "review"
     assert window.state.case.status is CaseStatus.READY
-    assert "ready to print" in window.review.toPlainText()
+    review = window.review.toPlainText()
+    assert "ready to print" in review and "Seamstress" in review
+    intake = stored(window.counselling.workspace, case_number, "intake")
+    assert intake["work_history"] == [{"job_title": "Seamstress", "years": 6}]
     plan = stored(window.counselling.workspace, case_number, "plan")
     assert [i["estimated_cost"] for i in plan["assistance_items"]] == [
         {"amount": "800", "currency": "EUR"}, {"amount": "9000", "currency": "GEL"},
