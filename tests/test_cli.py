@@ -178,7 +178,11 @@ def test_languages_json():
     languages = {entry["code"]: entry for entry in json.loads(done.stdout)}
     assert len(languages) == 15
     assert languages["ar"]["direction"] == "rtl" and languages["ka"]["script"] == "Geor"
-    assert languages["sk"]["forms"] is False
+    assert languages["sk"]["form_language"] is False
+    for code, entry in languages.items():
+        if entry["form_language"]:
+            assert entry["forms"]["percent"] == 100.0 and entry["forms"]["total"] > 150, code
+        assert entry["ui"]["translated"] == entry["ui"]["total"] > 150, code
 
 
 FORM_LANGUAGES = [

@@ -17,13 +17,13 @@ def language_report() -> list[dict[str, object]]:
                 "english_name": language.english_name,
                 "script": language.script,
                 "direction": language.direction,
-                "forms": language.forms,
+                "form_language": language.forms,
                 "ui": {
                     "translated": ui.translated,
                     "total": ui.total,
                     "percent": round(100 * ui.ratio, 1),
                 },
-                "form_labels": {
+                "forms": {
                     "translated": forms.translated,
                     "total": forms.total,
                     "percent": round(100 * forms.ratio, 1),
