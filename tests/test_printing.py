@@ -30,12 +30,21 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 
 def test_right_to_left_runs_keep_numbers_and_latin_in_order():
-    runs = visual_runs("مبلغ 1 500 EUR برای تجهیزات")
+    # A grouped number stays one left-to-right run inside right-to-left text.
+    runs = visual_runs("مبلغ 1,500.50 EUR برای تجهیزات")
     assert [(r.text, r.rtl) for r in runs] == [
-        (" برای تجهیزات", True), ("1 500 EUR", False), ("مبلغ ", True),
+        (" برای تجهیزات", True), ("EUR", False), (" ", True), ("1,500.50", False),
+        ("مبلغ ", True),
     ]  # fmt: skip
+    # Latin inside Arabic inside Latin: each keeps its own order.
     assert [r.text for r in visual_runs("Name: محمد (Kabul)")] == ["Name: ", "محمد", " (Kabul)"]
+    # A right-to-left phrase with numbers inside an English line stays one phrase (UAX #9
+    # W2/I2): read from the right it is "پاڼه 1 له 2 څخه".
+    assert [r.text for r in visual_runs("SK · پاڼه 1 له 2 څخه · Page")] == [
+        "SK · ", " څخه", "2", " له ", "1", "پاڼه ", " · Page",
+    ]  # fmt: skip
     assert [r.rtl for r in visual_runs("Nguyễn Văn Hùng")] == [False]
+    assert visual_runs("(متن)") == [type(visual_runs("x")[0])("(متن)", True)]
 
 
 def _glyph_names(text: str) -> list[str]:

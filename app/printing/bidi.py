@@ -1,10 +1,12 @@
 """Visual order of a line of mixed right-to-left and left-to-right text.
 
-A compact form of the Unicode bidirectional algorithm for what forms contain: one paragraph
-direction, runs of Arabic-script text, runs of Latin/Cyrillic/Georgian text, and numbers.
-Numbers keep their left-to-right order inside right-to-left text ("1 500 EUR" is not
-reversed). Each run stays in logical order: HarfBuzz shapes it and returns the glyphs of a
-right-to-left run already in visual order, so only the order of the runs is decided here.
+The Unicode bidirectional algorithm (UAX #9) for one paragraph without explicit embedding
+controls, which is what forms contain: weak types (W1-W7), neutrals (N1-N2), implicit levels
+(I1-I2) and reordering (L2). So "پاڼه 1 له 2 څخه" inside an English line stays one
+right-to-left phrase with its numbers, and "1 500 EUR" inside Arabic is not reversed.
+
+Each run keeps its characters in logical order: HarfBuzz shapes it and returns the glyphs of
+a right-to-left run already in visual order, so only the order of the runs is decided here.
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-_RTL = {"R", "AL"}
-_NUMBER = {"EN", "AN"}
-_NUMBER_JOINERS = {"ES", "ET", "CS"}  # "+", "%", "€", ",", "." between or around digits
+_NEUTRAL = {"B", "S", "WS", "ON", "BN"}
 
 
 @dataclass(frozen=True)
@@ -24,62 +24,117 @@ class Run:
 
 
 def is_rtl_text(text: str) -> bool:
-    """True if the first strong character is right-to-left (the paragraph's direction)."""
+    """True if the first strong character is right-to-left (the paragraph's direction, P2)."""
     for char in text:
         kind = unicodedata.bidirectional(char)
-        if kind in _RTL:
+        if kind in ("R", "AL"):
             return True
         if kind == "L":
             return False
     return False
 
 
-def _directions(text: str, base_rtl: bool) -> list[bool]:
-    """Per character: True if it belongs to a right-to-left run."""
-    kinds = [unicodedata.bidirectional(char) for char in text]
-    strong: list[bool | None] = []
-    for index, kind in enumerate(kinds):
-        if kind in _RTL:
-            strong.append(True)
-        elif (
-            kind == "L"
-            or kind in _NUMBER
-            or (kind in _NUMBER_JOINERS and _next_to_number(kinds, index))
-        ):
-            strong.append(False)
-        elif kind == "NSM" and strong:
-            strong.append(strong[-1])
-        else:
-            strong.append(None)  # neutral: decided by its neighbours
-    resolved: list[bool] = []
-    for index, value in enumerate(strong):
-        if value is not None:
-            resolved.append(value)
+def _resolve_weak(kinds: list[str], base: str) -> list[str]:
+    """W1-W7 on one isolating run (the whole line)."""
+    types = list(kinds)
+    previous = base
+    for i, kind in enumerate(types):  # W1: non-spacing marks take the type before them
+        if kind == "NSM":
+            types[i] = previous if previous not in ("LRI", "RLI", "FSI", "PDI") else "ON"
+        previous = types[i]
+    last_strong = base
+    for i, kind in enumerate(types):  # W2: European digits after Arabic letters are Arabic
+        if kind in ("L", "R", "AL"):
+            last_strong = kind
+        elif kind == "EN" and last_strong == "AL":
+            types[i] = "AN"
+    types = ["R" if kind == "AL" else kind for kind in types]  # W3
+    for i in range(1, len(types) - 1):  # W4: one separator between two numbers
+        before, kind, after = types[i - 1], types[i], types[i + 1]
+        if kind == "ES" and before == after == "EN":
+            types[i] = "EN"
+        elif kind == "CS" and before == after and before in ("EN", "AN"):
+            types[i] = before
+    i = 0
+    while i < len(types):  # W5: terminators (%, €, #) next to European numbers
+        if types[i] != "ET":
+            i += 1
             continue
-        before = next((s for s in reversed(strong[:index]) if s is not None), base_rtl)
-        after = next((s for s in strong[index + 1 :] if s is not None), base_rtl)
-        resolved.append(before if before == after else base_rtl)
+        end = i
+        while end < len(types) and types[end] == "ET":
+            end += 1
+        if (i > 0 and types[i - 1] == "EN") or (end < len(types) and types[end] == "EN"):
+            types[i:end] = ["EN"] * (end - i)
+        i = end
+    types = ["ON" if kind in ("ES", "ET", "CS") else kind for kind in types]  # W6
+    last_strong = base
+    for i, kind in enumerate(types):  # W7: European numbers in left-to-right text are L
+        if kind in ("L", "R"):
+            last_strong = kind
+        elif kind == "EN" and last_strong == "L":
+            types[i] = "L"
+    return types
+
+
+def _resolve_neutral(types: list[str], base: str) -> list[str]:
+    """N1-N2: neutrals between two of the same direction take it, others the paragraph's."""
+    strong = ["R" if kind in ("EN", "AN") else kind for kind in types]
+    resolved = list(types)
+    i = 0
+    while i < len(types):
+        if types[i] not in _NEUTRAL:
+            i += 1
+            continue
+        end = i
+        while end < len(types) and types[end] in _NEUTRAL:
+            end += 1
+        before = strong[i - 1] if i > 0 else base
+        after = strong[end] if end < len(types) else base
+        resolved[i:end] = [before if before == after else base] * (end - i)
+        i = end
     return resolved
 
 
-def _next_to_number(kinds: list[str], index: int) -> bool:
-    left = kinds[index - 1] if index > 0 else ""
-    right = kinds[index + 1] if index + 1 < len(kinds) else ""
-    return left in _NUMBER or right in _NUMBER
+def _levels(types: list[str], base_level: int) -> list[int]:
+    """I1-I2: implicit embedding levels."""
+    levels = []
+    for kind in types:
+        if base_level % 2 == 0:
+            levels.append(base_level + {"R": 1, "AN": 2, "EN": 2}.get(kind, 0))
+        else:
+            levels.append(base_level + (1 if kind in ("L", "EN", "AN") else 0))
+    return levels
 
 
 def visual_runs(text: str, base_rtl: bool | None = None) -> list[Run]:
-    """The runs of ``text`` in the order they are drawn from left to right."""
+    """The runs of ``text`` (equal embedding level) in the order drawn, left to right."""
     if not text:
         return []
-    rtl_paragraph = is_rtl_text(text) if base_rtl is None else base_rtl
-    directions = _directions(text, rtl_paragraph)
-    runs: list[Run] = []
+    rtl = is_rtl_text(text) if base_rtl is None else base_rtl
+    base = "R" if rtl else "L"
+    kinds = [unicodedata.bidirectional(char) or "L" for char in text]
+    types = _resolve_neutral(_resolve_weak(kinds, base), base)
+    levels = _levels(types, 1 if rtl else 0)
+    runs: list[tuple[str, int]] = []
     start = 0
-    for index in range(1, len(text) + 1):
-        if index == len(text) or directions[index] != directions[start]:
-            runs.append(Run(text[start:index], directions[start]))
-            start = index
-    if rtl_paragraph:
-        runs.reverse()
-    return runs
+    for i in range(1, len(text) + 1):
+        if i == len(text) or levels[i] != levels[start]:
+            runs.append((text[start:i], levels[start]))
+            start = i
+    # L2: from the highest level down to the lowest odd one, reverse every sequence of runs
+    # at that level or higher.
+    order = list(range(len(runs)))
+    highest = max(level for _, level in runs)
+    lowest_odd = min((level for _, level in runs if level % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if runs[order[i]][1] < level:
+                i += 1
+                continue
+            end = i
+            while end < len(order) and runs[order[end]][1] >= level:
+                end += 1
+            order[i:end] = reversed(order[i:end])
+            i = end
+    return [Run(runs[index][0], runs[index][1] % 2 == 1) for index in order]
