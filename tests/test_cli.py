@@ -209,6 +209,10 @@ def printable_case(demo_dir):
     return next(c for c in cases if c["status"] in ("ready", "submitted", "approved", "closed"))
 
 
+def _without_joiners(text):
+    return text.replace("\u200c", "").replace("\u200d", "")
+
+
 def _text_of(pdf_path):
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True,
@@ -227,10 +231,12 @@ def test_print_request_form_in_every_form_language(demo_dir, printable_case, tmp
     done = homeward(demo_dir, "print", printable_case["case_number"], "--form", "request",
                     "--lang", lang, "--out", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    text = _text_of(out)
+    # Joiners (ZWNJ in Dari and Persian) shape the letters but have no glyph to extract.
+    text = _without_joiners(_text_of(out))
     assert printable_case["family_name"] in text
     for label in ("Reintegration assistance request form", "Family name", "Returnee"):
-        assert gettext(label, lang) in text, (lang, gettext(label, lang))
+        expected = _without_joiners(gettext(label, lang))
+        assert expected in text, (lang, expected)
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
                                check=True).stdout.splitlines()[2:]  # fmt: skip

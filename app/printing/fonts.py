@@ -48,8 +48,9 @@ def _extracted_text(font: str, code: int) -> str:
     """What a copy from the PDF should give for code point ``code`` of ``font``."""
     if 0xE000 <= code <= 0xF8FF:
         return _GLYPH_SOURCES.get(font, {}).get(code, chr(code))
-    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
-        return unicodedata.normalize("NFKC", chr(code))  # presentation form -> letters
+    if 0xFB00 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        # Presentation forms (Arabic contextual forms, the "ffi" ligature) -> their letters.
+        return unicodedata.normalize("NFKC", chr(code))
     return chr(code)
 
 
