@@ -155,3 +155,23 @@ def test_every_font_is_embedded_as_a_subset(workspace, ready_case, tmp_path):
         name, *_rest = line.split()
         assert re.match(r"[A-Z]{6}\+Noto", name), line
         assert " yes yes yes " in line, line
+
+
+def test_a_table_row_with_long_text_splits_within_the_page():
+    from reportlab.platypus import Table
+
+    register_fonts()
+    long_text = "მიკრობიზნესის წამოწყება / Micro-business start-up " * 6
+    table = Table(
+        [[[BidiParagraph(long_text, 9)], [BidiParagraph("Shelves and a fridge.", 9)]]],
+        colWidths=[90, 300], splitInRow=1,
+    )  # fmt: skip
+    _width, full_height = table.wrap(390, 10_000)
+    first, rest = table.split(390, full_height / 2)
+    assert first.wrap(390, 10_000)[1] <= full_height / 2
+    # the long cell really is divided between the two parts, nothing drawn twice or lost
+    top = [line for p in first._cellvalues[0][0] for line in p._lines]
+    bottom = [line for p in rest._cellvalues[0][0] for line in p._lines]
+    whole = BidiParagraph(long_text, 9)
+    whole.wrap(90 - 12, 10_000)  # the column less its padding
+    assert top and bottom and top + bottom == whole._lines

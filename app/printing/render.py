@@ -49,8 +49,9 @@ def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flo
     return parts
 
 
-def _value(text: str, size: float = 10) -> BidiParagraph:
-    return BidiParagraph(text or "—", size)
+def _value(text: str, size: float = 10) -> list[Flowable]:
+    # A list, not a bare flowable: ReportLab splits a table row only through list cells.
+    return [BidiParagraph(text or "—", size)]
 
 
 def _heading(text: Bilingual) -> list[Flowable]:

@@ -168,7 +168,9 @@ class BidiParagraph(Flowable):
         self._width = available_width
         if self._lines is None:
             self._lines = break_lines(self.text, available_width, self.size, self.bold, self.rtl)
-        return available_width, len(self._lines) * self.leading
+        # Tables read .height to decide where a row splits: keep it true.
+        self.width, self.height = available_width, len(self._lines) * self.leading
+        return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
