@@ -66,4 +66,5 @@ class PrintDocument:
     signatures: tuple[Bilingual, ...] = ()
     signature_date: Bilingual | None = None
     page_size: str = "A4"  # or "Letter"
+    right_to_left: bool = False  # the migrant's language: tables are laid out from the right
     metadata: dict[str, str] = field(default_factory=dict)

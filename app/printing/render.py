@@ -64,9 +64,14 @@ def _heading(text: Bilingual) -> list[Flowable]:
     ]
 
 
-def _rows_table(rows: list[Row], width: float) -> Table:
-    data = [[_label(row.label), _value(row.value)] for row in rows]
-    table = Table(data, colWidths=[width * 0.42, width * 0.58], splitInRow=1)
+def _mirrored(cells: list[Any], rtl: bool) -> list[Any]:
+    return cells[::-1] if rtl else cells
+
+
+def _rows_table(rows: list[Row], width: float, rtl: bool) -> Table:
+    data = [_mirrored([_label(row.label), _value(row.value)], rtl) for row in rows]
+    widths = _mirrored([width * 0.42, width * 0.58], rtl)
+    table = Table(data, colWidths=widths, splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
@@ -77,10 +82,11 @@ def _rows_table(rows: list[Row], width: float) -> Table:
     return table
 
 
-def _grid(grid: Grid, width: float) -> Table:
-    data: list[list[Any]] = [[_label(header, 8.5) for header in grid.headers]]
-    data += [[_value(cell, 9) for cell in row] for row in grid.rows]
-    table = Table(data, colWidths=[width * w for w in grid.widths], repeatRows=1, splitInRow=1)
+def _grid(grid: Grid, width: float, rtl: bool) -> Table:
+    data: list[list[Any]] = [_mirrored([_label(header, 8.5) for header in grid.headers], rtl)]
+    data += [_mirrored([_value(cell, 9) for cell in row], rtl) for row in grid.rows]
+    widths = _mirrored([width * w for w in grid.widths], rtl)
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
@@ -115,7 +121,9 @@ def _signatures(document: PrintDocument, width: float) -> list[Flowable]:
             *([] if document.signature_date is None
               else _label(document.signature_date, 8, bold=False)),
         ])  # fmt: skip
-    table = Table([cells], colWidths=[width / len(cells)] * len(cells))
+    table = Table(
+        [_mirrored(cells, document.right_to_left)], colWidths=[width / len(cells)] * len(cells)
+    )
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), BODY_FONT)])
     )
@@ -241,15 +249,15 @@ def render(document: PrintDocument) -> bytes:
                 rows.append(block)
                 continue
             if rows:
-                story.append(_rows_table(rows, width))
+                story.append(_rows_table(rows, width, document.right_to_left))
                 rows = []
             story += (
-                [_grid(block, width), Spacer(1, 2 * mm)]
+                [_grid(block, width, document.right_to_left), Spacer(1, 2 * mm)]
                 if isinstance(block, Grid)
                 else _note(block)
             )
         if rows:
-            story.append(_rows_table(rows, width))
+            story.append(_rows_table(rows, width, document.right_to_left))
     story += _signatures(document, width)
     template.build(story, canvasmaker=_numbered_canvas(document, page_size))
     return buffer.getvalue()

@@ -23,7 +23,7 @@ from app.domain.plan import PRIORITY_LABELS, Reason
 from app.formdefs import FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
 from app.i18n import gettext
-from app.i18n.languages import FORM_LANGUAGE_CODES, country_name, language_name
+from app.i18n.languages import FORM_LANGUAGE_CODES, country_name, language, language_name
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
 from app.services.answers import babel_locale, bilingual_answer, money_text
@@ -205,6 +205,7 @@ class _Builder:
             signatures=tuple(self.bi(who) for who in SIGNATURES[form]),
             signature_date=self.bi(N_("Date")),
             page_size=page_size,
+            right_to_left=language(self.migrant).right_to_left,
             metadata={"subject": f"{row.uuid} plan-revision {self.plan_revision}"},
         )
 
