@@ -55,3 +55,11 @@ def workspace(installed: DataPaths):
     opened = unlock(installed, "anna", PASSWORD)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shipped_fonts(qapp):
+    """Draw with Homeward's own fonts, as the app does, whatever the machine has installed."""
+    from app.ui.fonts import apply_fonts
+
+    apply_fonts(qapp)
