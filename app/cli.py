@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.applog import configure_logging
@@ -28,6 +28,9 @@ from app.domain.errors import (
 from app.i18n import gettext as _
 from app.i18n import set_language, translate_error
 from app.i18n.languages import LANGUAGE_CODES
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
 
 log = logging.getLogger("homeward.cli")
 Handler = Callable[[argparse.Namespace, DataPaths], int]
@@ -125,7 +128,7 @@ def _password(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def _unlock(args: argparse.Namespace, paths: DataPaths) -> Any:
+def _unlock(args: argparse.Namespace, paths: DataPaths) -> Workspace:
     from app.services.workspace import unlock
 
     if not paths.is_initialised():

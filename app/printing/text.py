@@ -19,7 +19,6 @@ from reportlab.platypus import Flowable
 
 from app.printing.bidi import Run, is_rtl_text, visual_runs
 from app.printing.fonts import (
-    ARABIC,
     family_for,
     font_name,
     register_fonts,
@@ -161,8 +160,7 @@ class BidiParagraph(Flowable):
 
     @staticmethod
     def _has_arabic(text: str) -> bool:
-        return any(family_for(c, True) == ARABIC and not c.isspace() and ord(c) > 0x5FF
-                   for c in text)  # fmt: skip
+        return any(0x0600 <= ord(c) <= 0x08FF or 0xFB50 <= ord(c) <= 0xFEFF for c in text)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._width = available_width
