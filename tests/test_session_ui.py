@@ -199,6 +199,7 @@ def test_migrant_language_is_beside_and_right_to_left(qtbot, workspace, case_num
     assert label.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert window.pages["intake"].rows["marital_status"].own.text().startswith("What is your")
     assert Counselling(workspace).state(case_number).case.session_language == "ar"
+    assert window.plan_slot.count() == 1  # the rebuilt plan page replaced the old one
 
 
 def test_withdrawal_locks_the_session(qtbot, workspace, case_number, monkeypatch):

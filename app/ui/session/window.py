@@ -169,6 +169,11 @@ class SessionWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         current = self._step_index() if self.pages else 0
+        old_plan = self.pages.get("plan")
+        if old_plan is not None:  # it lives in the plan holder, not directly in the stack
+            self.plan_slot.removeWidget(old_plan)
+            old_plan.hide()
+            old_plan.deleteLater()
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
