@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import StoreUnreadable
 
+BUSY_TIMEOUT_MS = 5000  # how long a writer waits for another program's transaction
+
 
 def _apply_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
@@ -18,7 +20,7 @@ def _apply_pragmas(dbapi_connection: Any, _record: object) -> None:
         # SQLCipher writes decryption failures to stderr; we report them ourselves.
         cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit survives a power cut, not only a crash of the program.
         cursor.execute("PRAGMA synchronous = FULL")

@@ -9,17 +9,26 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy.exc import OperationalError
 
 from app.domain.errors import HomewardError
+from app.i18n import N_, translate_error
 from app.i18n import gettext as _
-from app.i18n import translate_error
 
 log = logging.getLogger("homeward.ui")
+STORE_BUSY = N_(
+    "The case store is busy or cannot be written just now. Nothing was lost: what you typed "
+    "is still on screen; try again in a moment."
+)
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     if isinstance(error, HomewardError):
         QMessageBox.warning(parent, _("Homeward"), translate_error(error))
+        return
+    if isinstance(error, OperationalError):  # e.g. the store is locked by another program
+        log.warning("store not available: %s", type(error.orig).__name__)
+        QMessageBox.warning(parent, _("Homeward"), _(STORE_BUSY))
         return
     show_unexpected(parent, type(error), error, error.__traceback__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -237,6 +238,8 @@ class MainWindow(QMainWindow):
         if row is None:
             return None
         window = self.sessions.get(row.case_number)
+        if window is not None and not shiboken6.isValid(window):
+            window = None  # closed without telling us (it could not finish closing cleanly)
         if window is None:
             window = SessionWindow(
                 self.counselling, row.case_number, active_language(), self.settings

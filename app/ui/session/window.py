@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.cases import STATUS_LABELS, CaseStatus
 from app.domain.errors import HomewardError
@@ -153,7 +155,8 @@ class SessionWindow(QMainWindow):
 
     def retranslate(self) -> None:
         """The interface language changed: the counsellor's column follows it."""
-        self.save_now()
+        if not self.save_now():
+            return  # rebuilding the pages now would drop what could not be saved
         self.counsellor_language = active_language()
         self.language_label.setText(_("Migrant's language"))
         self.back_button.setText(_("Back"))
@@ -237,7 +240,10 @@ class SessionWindow(QMainWindow):
                     self.case_number, form_id, self.pages[form_id].answers()
                 )
                 self._dirty.discard(form_id)
-        except HomewardError as error:
+        except (HomewardError, SQLAlchemyError) as error:
+            # The store refused (or is locked by another program): the text stays on screen
+            # and the next pause in typing tries again.
+            log.warning("answers of %s not saved: %s", self.case_number, type(error).__name__)
             self.saved.setText(_("Not saved"))
             show_error(self, error)
             return False
@@ -356,7 +362,23 @@ class SessionWindow(QMainWindow):
         self.review.show_review(header, forms, self.counselling.assessment(self.state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_now()
-        self.counselling.end_session(self.sitting)
-        self.closed.emit(self.case_number)
+        if not self.save_now() and not self._discard_confirmed():
+            event.ignore()  # what was typed is only on screen: keep the window open
+            return
+        try:
+            self.counselling.end_session(self.sitting)
+        except (HomewardError, SQLAlchemyError):
+            log.warning("the end of the session could not be recorded", exc_info=True)
+        finally:
+            self.closed.emit(self.case_number)
         super().closeEvent(event)
+
+    def _discard_confirmed(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Homeward"),
+            _("The last changes could not be saved. Close and lose them?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
