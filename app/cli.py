@@ -22,6 +22,7 @@ from app.domain.errors import (
     N_,
     HomewardError,
     InvalidInput,
+    NewPasswordRequired,
     PasswordMismatch,
     PasswordRequired,
 )
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from app.services.workspace import Workspace
 
 log = logging.getLogger("homeward.cli")
+NEW_PASSWORD_ENV = "HOMEWARD_NEW_PASSWORD"
 Handler = Callable[[argparse.Namespace, DataPaths], int]
 
 
@@ -124,6 +126,19 @@ def _password(prompt: str, *, confirm: bool = False) -> str:
         raise PasswordRequired()
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass(_("Repeat the password: ")) != first:
+        raise PasswordMismatch()
+    return first
+
+
+def _new_account_password(username: str) -> str:
+    """The new account's own password: never the signed-in admin's HOMEWARD_PASSWORD."""
+    from_env = os.environ.get(NEW_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise NewPasswordRequired()
+    first = getpass.getpass(_("Password for {user}: ").format(user=username))
+    if getpass.getpass(_("Repeat the password: ")) != first:
         raise PasswordMismatch()
     return first
 
@@ -295,9 +310,7 @@ def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
     workspace = _unlock(args, paths)
     try:
         if args.users_command == "add":
-            password = os.environ.get("HOMEWARD_NEW_PASSWORD") or _password(
-                _("Password for {user}: ").format(user=args.username), confirm=True
-            )
+            password = _new_account_password(args.username)
             account = add_account(workspace, args.username, args.name, Role(args.role), password)
             print(_("Added {user} ({role}).").format(user=account.username, role=account.role))
             return 0

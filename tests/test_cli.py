@@ -264,3 +264,10 @@ def test_office_budget_from_the_command_line(demo_dir):
     done = homeward(demo_dir, "office", "--rate", "GEL=abc")
     assert done.returncode == 2 and "exchange rate" in done.stderr
     assert snapshot(demo_dir) == before
+
+
+def test_a_new_account_never_gets_the_admins_password(demo_dir):
+    before = snapshot(demo_dir)
+    done = homeward(demo_dir, "users", "add", "carla", "--role", "counsellor")
+    assert done.returncode == 3 and "HOMEWARD_NEW_PASSWORD" in done.stderr
+    assert snapshot(demo_dir) == before

@@ -197,3 +197,19 @@ def test_answers_keep_the_form_version_they_were_given_under(workspace, case_num
     # a case that starts the intake now gets the new version
     other = CaseRegister(workspace).open_case(new_case(given="Binh")).case_number
     assert counselling_new.form(counselling_new.state(other), "intake").version == "2027.1"
+
+
+def test_status_follows_the_steps_when_an_earlier_one_changes(workspace, case_number):
+    counselling = Counselling(workspace)
+    for form_id, answers in (("consent", CONSENT), ("intake", INTAKE),
+                             ("plan", plan(("500", "EUR")))):  # fmt: skip
+        counselling.save_answers(case_number, form_id, answers)
+        counselling.complete_step(case_number, form_id)
+    assert counselling.state(case_number).case.status is CaseStatus.READY
+    # the migrant takes back the consent to data processing: no longer ready, back to intake
+    counselling.save_answers(case_number, "consent", {**CONSENT, "data_processing_consent": False})
+    state = counselling.state(case_number)
+    assert state.case.status is CaseStatus.INTAKE and state.next_step == "consent"
+    counselling.save_answers(case_number, "consent", CONSENT)
+    counselling.complete_step(case_number, "consent")
+    assert counselling.state(case_number).case.status is CaseStatus.READY

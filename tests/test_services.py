@@ -237,3 +237,16 @@ def test_disabled_account_cannot_sign_in(workspace, installed):
         boris.active = False
     with pytest.raises(AccountDisabled):
         unlock(installed, "boris", "counsel pass")
+
+
+def test_two_programs_adding_accounts_keep_each_others_slots(installed):
+    first = unlock(installed, "anna", PASSWORD)
+    second = unlock(installed, "anna", PASSWORD)  # e.g. the app and a script at once
+    try:
+        add_account(first, "boris", "", Role.COUNSELLOR, "boris password")
+        change_password(second, PASSWORD, "anna's new password")
+    finally:
+        first.close()
+        second.close()
+    unlock(installed, "boris", "boris password").close()
+    unlock(installed, "anna", "anna's new password").close()

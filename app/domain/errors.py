@@ -63,6 +63,15 @@ class PasswordRequired(HomewardError):
     template = N_("A password is needed: type it at the prompt or set HOMEWARD_PASSWORD.")
 
 
+class NewPasswordRequired(HomewardError):
+    code = "HW008"
+    exit_code = 3
+    template = N_(
+        "A password for the new account is needed: type it at the prompt or set "
+        "HOMEWARD_NEW_PASSWORD."
+    )
+
+
 class PasswordMismatch(HomewardError):
     code = "HW007"
     exit_code = 2

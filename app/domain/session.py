@@ -24,8 +24,21 @@ CONSENT_DECLARATIONS: tuple[str, ...] = (
 )
 # Statuses in which the answers may still change; afterwards the plan is with HQ.
 EDITABLE_STATUSES = frozenset({CaseStatus.INTAKE, CaseStatus.PLANNING, CaseStatus.READY})
-# Status a case reaches when a step is completed.
-STATUS_AFTER = {"intake": CaseStatus.PLANNING, "plan": CaseStatus.READY}
+# While the answers can change, the status follows the completed steps.
+SESSION_STATUSES: tuple[CaseStatus, ...] = (
+    CaseStatus.INTAKE,
+    CaseStatus.PLANNING,
+    CaseStatus.READY,
+)
+
+
+def status_for(completed: set[str]) -> CaseStatus:
+    """Intake until consent and intake are done, planning until the plan is, then ready."""
+    if set(FORM_STEPS) <= completed:
+        return CaseStatus.READY
+    if {"consent", "intake"} <= completed:
+        return CaseStatus.PLANNING
+    return CaseStatus.INTAKE
 
 
 class CaseLocked(HomewardError):

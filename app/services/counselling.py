@@ -26,12 +26,13 @@ from app.domain.session import (
     CONSENT_DECLARATIONS,
     EDITABLE_STATUSES,
     FORM_STEPS,
-    STATUS_AFTER,
+    SESSION_STATUSES,
     STEP_LABELS,
     CaseLocked,
     ConsentRefused,
     StepIncomplete,
     StepOutOfOrder,
+    status_for,
 )
 from app.formdefs import FormDef, FormRegistry, Money, load_forms, validate
 from app.formdefs.values import relevant_answers, typed
@@ -161,8 +162,7 @@ class Counselling:
                 # A completed step changed: it has to be looked at (and signed) again.
                 response.completed_at = None
                 response.completed_by_id = None
-                if form_id == "plan" and case.status == CaseStatus.READY:
-                    self._move(session, case, CaseStatus.PLANNING)
+                self._follow_steps(session, case)
             audit.record(
                 session,
                 "answers.saved",
@@ -205,9 +205,7 @@ class Counselling:
                 case=case,
                 detail={"form": form_id, "version": response.form_version},
             )
-            target = STATUS_AFTER.get(form_id)
-            if target is not None and case.status != target:
-                self._move(session, case, target)
+            self._follow_steps(session, case)
 
     def change_status(self, case_number: str, target: CaseStatus, reason: str = "") -> CaseRow:
         """Move a case to ``target`` if the programme allows it (e.g. the migrant withdraws)."""
@@ -275,6 +273,18 @@ class Counselling:
             )
             session.add(response)
         return response
+
+    def _follow_steps(self, session: Session, case: Case) -> None:
+        """Move the case, one allowed transition at a time, to the status its steps imply."""
+        current = CaseStatus(case.status)
+        if current not in SESSION_STATUSES:
+            return
+        done = {r.form_id for r in case.responses if r.completed_at is not None}
+        target = SESSION_STATUSES.index(status_for(done))
+        position = SESSION_STATUSES.index(current)
+        while position != target:
+            position += 1 if target > position else -1
+            self._move(session, case, SESSION_STATUSES[position])
 
     def _move(self, session: Session, case: Case, target: CaseStatus, reason: str = "") -> None:
         current = CaseStatus(case.status)

@@ -33,7 +33,7 @@ from app.domain.errors import (
 )
 from app.store import audit, migrate
 from app.store.engine import open_engine, session_factory
-from app.store.keyring import KdfParams, Keyring, new_store_key
+from app.store.keyring import KdfParams, Keyring, new_store_key, reseal
 from app.store.models import Installation, Office, UserAccount
 from app.store.types import utcnow
 
@@ -97,9 +97,9 @@ class Workspace:
             raise NotPermitted(role=self.user.role.value)
 
     def seal_for(self, username: str, password: str) -> None:
-        """Give ``username`` a key slot opened by ``password`` (saved at once)."""
-        self.keyring.seal(username, password, self._store_key)
-        self.keyring.save(self.paths.keyring)
+        """Give ``username`` a key slot opened by ``password`` (saved at once, on top of
+        whatever another program changed in the key ring since this one was opened)."""
+        self.keyring = reseal(self.paths.keyring, username, password, self._store_key)
 
     def close(self) -> None:
         self.engine.dispose()

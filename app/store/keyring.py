@@ -14,6 +14,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +42,9 @@ class KdfParams:
     parallelism: int = 4
 
     def derive(self, password: str, salt: bytes) -> bytes:
+        # NFC: input methods may send "ễ" as one code point or as e + two marks.
         return hash_secret_raw(
-            password.encode("utf-8"),
+            unicodedata.normalize("NFC", password).encode("utf-8"),
             salt,
             time_cost=self.time_cost,
             memory_cost=self.memory_kib,
@@ -121,6 +126,41 @@ class Keyring:
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise StoreUnreadable(path=str(path), reason=str(error)) from None
+
+
+@contextmanager
+def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
+    """Hold ``path``.lock while changing the key ring, so two programs (the app and a script)
+    never write over each other's slots. A lock older than a minute is a crashed writer's."""
+    lock = path.with_name(path.name + ".lock")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            with suppress(FileNotFoundError):
+                if time.time() - lock.stat().st_mtime > 60:
+                    lock.unlink()
+                    continue
+            if time.monotonic() > deadline:
+                raise StoreUnreadable(path=str(path), reason="the key file is locked") from None
+            time.sleep(0.05)
+    try:
+        yield
+    finally:
+        os.close(descriptor)
+        with suppress(FileNotFoundError):
+            lock.unlink()
+
+
+def reseal(path: Path, username: str, password: str, store_key: bytes) -> Keyring:
+    """Give ``username`` a slot for ``password`` in the key ring on disk, as it is now."""
+    with locked(path):
+        ring = Keyring.load(path)
+        ring.seal(username, password, store_key)
+        ring.save(path)
+    return ring
 
 
 def new_store_key() -> bytes:
