@@ -290,3 +290,15 @@ def test_shipped_definitions_load_and_have_what_the_rules_need():
     for criterion in ("feasibility", "urgency", "motivation"):
         assert plan.field(f"{criterion}_rating").type is FieldType.CHOICE
         assert plan.field(f"{criterion}_reasons").required
+
+
+def test_numbers_typed_in_each_language():
+    from app.i18n.numbers import parse_number
+
+    assert parse_number("1,500.50", "en") == Decimal("1500.50")
+    assert parse_number("1 500,50", "fr") == Decimal("1500.50")
+    assert parse_number("1.500", "es") == Decimal("1500")
+    assert parse_number("١٥٠٠", "ar") == Decimal("1500")
+    assert parse_number("۱۲۰۰", "fa") == Decimal("1200")
+    for unclear in ("1,5", "12a", "", "1,50,0", ",500"):
+        assert parse_number(unclear, "en") is None, unclear

@@ -211,3 +211,20 @@ def test_withdrawal_locks_the_session(qtbot, workspace, case_number, monkeypatch
     assert window.state.case.status is CaseStatus.WITHDRAWN
     assert not window.pages["consent"].isEnabled()
     assert window.current_step() == "review"
+
+
+def test_numbers_are_read_as_the_counsellor_writes_them(qtbot, workspace, case_number):
+    window = open_window(qtbot, workspace, case_number)
+    window.go_to(1)
+    dependants = editor(window, "intake", "dependants_count")
+    qtbot.keyClicks(dependants.line, "1,000")
+    assert dependants.value() == 1000 and dependants.line.styleSheet() == ""
+    dependants.line.clear()
+    qtbot.keyClicks(dependants.line, "3 kids")
+    assert dependants.value() is None and "border" in dependants.line.styleSheet()
+    window.go_to(2)
+    items = editor(window, "plan", "assistance_items")
+    qtbot.mouseClick(items.add_button, Qt.MouseButton.LeftButton)
+    cost = items.items[0].editors["estimated_cost"]
+    qtbot.keyClicks(cost.amount, "1,500.50")
+    assert cost.value() == {"amount": "1500.50", "currency": "EUR"}

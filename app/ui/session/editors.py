@@ -4,11 +4,11 @@ and says when it changed; none of them knows about the store."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIntValidator, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import CURRENCIES
 from app.formdefs import FieldDef, FieldType
-from app.i18n import N_
+from app.i18n import N_, active_language
+from app.i18n import gettext as _
+from app.i18n.numbers import parse_number
 from app.ui.date_edit import OptionalDateEdit
 
 Translate = Any  # (message id) -> text in one language
 YES, NO = N_("Yes"), N_("No")
+UNREADABLE = N_("This is not a number Homeward can read, so it is not saved yet.")
 
 
 def both(counsellor: Translate, migrant: Translate, message: str) -> str:
@@ -106,13 +109,18 @@ class LongTextEditor(Editor):
         self.text.setPlainText(str(value) if value is not None else "")
 
 
+def _mark_unreadable(line: QLineEdit, unreadable: bool) -> None:
+    """A number that cannot be read stays on screen, outlined, instead of being dropped."""
+    line.setStyleSheet("border: 2px solid #c62828;" if unreadable else "")
+    line.setToolTip(_(UNREADABLE) if unreadable else "")
+
+
 class IntegerEditor(Editor):
     def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.line = QLineEdit()
-        self.line.setValidator(QIntValidator(-(10**9), 10**9, self))
         self.line.setMaximumWidth(140)
-        self.line.textChanged.connect(self.changed)
+        self.line.textChanged.connect(self._typed)
         self.line.returnPressed.connect(lambda: self.line.focusNextChild())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -120,12 +128,17 @@ class IntegerEditor(Editor):
         layout.addStretch(1)
         self.setFocusProxy(self.line)
 
+    def _number(self) -> Decimal | None:
+        number = parse_number(self.line.text(), active_language())
+        return number if number is not None and number == number.to_integral_value() else None
+
+    def _typed(self) -> None:
+        _mark_unreadable(self.line, bool(self.line.text().strip()) and self._number() is None)
+        self.changed.emit()
+
     def value(self) -> Any:
-        text = self.line.text().strip()
-        try:
-            return int(text) if text else None
-        except ValueError:
-            return None
+        number = self._number()
+        return int(number) if number is not None else None
 
     def set_value(self, value: Any) -> None:
         self.line.setText("" if value is None else str(value))
@@ -136,15 +149,13 @@ class MoneyEditor(Editor):
         super().__init__(parent)
         self.amount = QLineEdit()
         self.amount.setObjectName("amount")
-        pattern = r"^\d{0,12}([.,]\d{0,2})?$"
-        self.amount.setValidator(QRegularExpressionValidator(pattern, self))
         self.amount.setMaximumWidth(160)
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.currency = QComboBox()
         self.currency.setObjectName("currency")
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(field.default_currency or "EUR")
-        self.amount.textChanged.connect(self.changed)
+        self.amount.textChanged.connect(self._typed)
         self.currency.currentIndexChanged.connect(self.changed)
         self.amount.returnPressed.connect(lambda: self.amount.focusNextChild())
         layout = QHBoxLayout(self)
@@ -154,13 +165,17 @@ class MoneyEditor(Editor):
         layout.addStretch(1)
         self.setFocusProxy(self.amount)
 
+    def _typed(self) -> None:
+        unreadable = bool(self.amount.text().strip()) and self._amount() is None
+        _mark_unreadable(self.amount, unreadable)
+        self.changed.emit()
+
+    def _amount(self) -> Decimal | None:
+        return parse_number(self.amount.text(), active_language())
+
     def value(self) -> Any:
-        text = self.amount.text().strip().replace(",", ".")
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
+        amount = self._amount()
+        if amount is None:
             return None
         return {"amount": format(amount, "f"), "currency": self.currency.currentText()}
 
