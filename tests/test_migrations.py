@@ -1,5 +1,6 @@
 """Every revision upgrades from an empty store, downgrades back, and models agree with them."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -53,3 +54,26 @@ def test_models_and_migrations_agree(tmp_path):
 
 def _not_search_table(name, type_, parent_names):
     return not (type_ == "table" and name and is_search_table(name))
+
+
+def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    """DDL runs inside the transaction: a revision that fails half-way changes nothing."""
+    from alembic.operations import Operations
+
+    engine = open_engine(tmp_path / "store.db", new_store_key())
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+    real_create_table = Operations.create_table
+
+    def create_then_fail(self, name, *columns, **kw):
+        real_create_table(self, name, *columns, **kw)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Operations, "create_table", create_then_fail)
+    with pytest.raises(RuntimeError, match="power cut"):
+        upgrade(engine, None, None)
+    assert current_revision(engine) == "0001"
+    assert "form_response" not in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

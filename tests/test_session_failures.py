@@ -22,8 +22,8 @@ def test_a_locked_store_keeps_the_text_and_the_window(qtbot, workspace, installe
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Cancel)
     # Another program holds the write lock longer than the busy timeout.
-    blocker = open_engine(installed.database, workspace._store_key).connect()
-    blocker.exec_driver_sql("BEGIN IMMEDIATE")
+    blocker = open_engine(installed.database, workspace._store_key).raw_connection()
+    blocker.driver_connection.execute("BEGIN IMMEDIATE")
     try:
         qtbot.keyClicks(editor(window, "consent", "contact_after_return").text, "+995 555")
         assert window.save_now() is False
@@ -32,7 +32,7 @@ def test_a_locked_store_keeps_the_text_and_the_window(qtbot, workspace, installe
         assert window.isVisible()  # the counsellor chose to keep editing
         assert editor(window, "consent", "contact_after_return").value() == "+995 555"
     finally:
-        blocker.exec_driver_sql("ROLLBACK")
+        blocker.driver_connection.execute("ROLLBACK")
         blocker.close()
     window.close()
     assert not window.isVisible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,9 @@ BUSY_TIMEOUT_MS = 5000  # how long a writer waits for another program's transact
 
 
 def _apply_pragmas(dbapi_connection: Any, _record: object) -> None:
+    # The driver's own transaction handling leaves DDL outside transactions; SQLAlchemy
+    # emits BEGIN itself instead (see _begin), so a migration commits whole or not at all.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         # SQLCipher writes decryption failures to stderr; we report them ourselves.
@@ -28,11 +31,17 @@ def _apply_pragmas(dbapi_connection: Any, _record: object) -> None:
         cursor.close()
 
 
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
 def open_engine(path: Path, key: bytes) -> Engine:
     """An engine on the encrypted file at ``path``; raises if ``key`` does not open it."""
     url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
-    engine = create_engine(url)
+    # hide_parameters: a failing statement's values (names, answers) never reach the log.
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _apply_pragmas)
+    event.listen(engine, "begin", _begin)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from pathlib import Path
 
+import sqlcipher3
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from app.domain.errors import StoreTooNew
 from app.resources import resource_dir
@@ -58,20 +58,40 @@ def upgrade(engine: Engine, database: Path | None, backups: Path | None) -> bool
             raise StoreTooNew(revision=current) from None
         if database is not None and backups is not None:
             backup_file(engine, database, backups, reason=f"before-{head}")
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        # Batch migrations copy and drop tables: with foreign keys on, dropping a case table
+        # would cascade into its answers. Keys are switched off (outside the transaction, as
+        # SQLite requires), checked before the commit, and switched on again.
+        driver = connection.connection.driver_connection  # below SQLAlchemy's autobegin
+        driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration to {head} broke {len(broken)} references")
+        finally:
+            driver.execute("PRAGMA foreign_keys = ON")
     log.info("store upgraded from %s to %s", current, head)
     return True
 
 
 def backup_file(engine: Engine, database: Path, backups: Path, reason: str) -> Path:
-    """Copy the (still encrypted) store file, after folding the WAL into it."""
-    with engine.connect() as connection:
-        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    """Copy the store with SQLite's backup API (consistent even while another program has it
+    open), encrypted with the same key."""
     backups.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backups / f"{database.stem}-{stamp}-{reason}{database.suffix}"
-    shutil.copy2(database, target)
+    raw = engine.raw_connection()
+    try:
+        copy = sqlcipher3.connect(str(target))
+        try:
+            copy.execute(f'PRAGMA key = "{engine.url.password}"')
+            raw.driver_connection.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        raw.close()
     for old in sorted(backups.glob(f"{database.stem}-*{database.suffix}"))[:-KEEP_BACKUPS]:
         old.unlink()
     log.info("store copied to %s", target.name)
