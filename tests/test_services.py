@@ -15,6 +15,7 @@ from app.domain.errors import (
     InvalidInput,
     NotInitialised,
     NotPermitted,
+    StoreUnreadable,
 )
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
 from app.services.accounts import add_account, change_password, list_accounts
@@ -250,3 +251,19 @@ def test_two_programs_adding_accounts_keep_each_others_slots(installed):
         second.close()
     unlock(installed, "boris", "boris password").close()
     unlock(installed, "anna", "anna's new password").close()
+
+
+def test_set_up_again_without_key_ring_keeps_the_old_store(installed):
+    old_store = installed.database.read_bytes()
+    installed.keyring.rename(installed.root / "keyring.json.lost")
+    initialise(installed, role="office", office_code="SK", office_name="Again",
+               admin_username="anna", admin_password=PASSWORD, kdf=TEST_KDF)  # fmt: skip
+    kept = [p for p in installed.backups.iterdir() if p.name.startswith("orphaned-")]
+    assert any(p.read_bytes() == old_store for p in kept)
+
+
+def test_a_missing_store_file_is_reported_not_recreated(installed):
+    installed.database.unlink()
+    with pytest.raises(StoreUnreadable):
+        unlock(installed, "anna", PASSWORD)
+    assert not installed.database.exists()

@@ -30,6 +30,7 @@ from app.domain.errors import (
     InvalidInput,
     NotInitialised,
     NotPermitted,
+    StoreUnreadable,
 )
 from app.store import audit, migrate
 from app.store.engine import open_engine, session_factory
@@ -143,8 +144,9 @@ def initialise(
         raise InvalidInput(problems, min_length=MIN_PASSWORD_LENGTH)
 
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # A store without a key ring is the remains of an interrupted set-up: nobody can open it.
-    _remove_store_files(paths)
+    # A store without a key ring is the remains of an interrupted set-up, or a key ring that
+    # was lost or moved: keep it aside (the key ring may turn up) rather than delete it.
+    _set_aside_orphaned_store(paths)
     store_key = new_store_key()
     installation_id = uuid.uuid4()
     try:
@@ -194,6 +196,9 @@ def unlock(
     if not paths.is_initialised():
         raise NotInitialised(path=str(paths.root))
     keyring = Keyring.load(paths.keyring)
+    if not paths.database.is_file():
+        # SQLCipher would quietly create an empty store here.
+        raise StoreUnreadable(path=str(paths.database), reason="the file is missing")
     name = normalise_username(username) if username else keyring.default_user
     store_key = keyring.open(name, password)
     engine = open_engine(paths.database, store_key)
@@ -228,6 +233,18 @@ def _installation_info(installation: Installation) -> InstallationInfo:
         office_name=installation.office.name,
         budget_cap_eur=installation.budget_cap_eur,
     )
+
+
+def _set_aside_orphaned_store(paths: DataPaths) -> None:
+    if not paths.database.is_file():
+        return
+    paths.backups.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        source = paths.database.with_name(paths.database.name + suffix)
+        if source.exists():
+            source.rename(paths.backups / f"orphaned-{stamp}-{source.name}")
+    log.warning("a store without a key ring was moved to %s", paths.backups)
 
 
 def _remove_store_files(paths: DataPaths) -> None:
