@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.applog import configure_logging
@@ -38,8 +38,15 @@ NEW_PASSWORD_ENV = "HOMEWARD_NEW_PASSWORD"
 Handler = Callable[[argparse.Namespace, DataPaths], int]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end like every other failure: one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="homeward",
         description="Offline counselling for Assisted Voluntary Return and Reintegration.",
     )
@@ -354,6 +361,8 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
         rates_date = dt.date.fromisoformat(args.rates_date) if args.rates_date else None
     except ValueError:
         raise InvalidInput({"rates_date": N_("write the date as YYYY-MM-DD")}) from None
+    if rates_date is not None and not rates:
+        raise InvalidInput({"rates_date": N_("give the rates that this date belongs to")})
     workspace = _unlock(args, paths)
     try:
         if args.budget_cap is not None or rates:

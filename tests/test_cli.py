@@ -271,3 +271,9 @@ def test_a_new_account_never_gets_the_admins_password(demo_dir):
     done = homeward(demo_dir, "users", "add", "carla", "--role", "counsellor")
     assert done.returncode == 3 and "HOMEWARD_NEW_PASSWORD" in done.stderr
     assert snapshot(demo_dir) == before
+
+
+def test_usage_mistakes_are_one_line_too(demo_dir):
+    done = homeward(demo_dir, "print", "SK-2026-00001")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--form" in done.stderr

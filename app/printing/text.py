@@ -121,13 +121,23 @@ def break_lines(text: str, width: float, size: float, bold: bool, rtl: bool) -> 
                 lines.append(line)
                 line = word
             while line_width(line, size, bold, rtl) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and line_width(line[:cut], size, bold, rtl) > width:
-                    cut -= 1
+                cut = _longest_fit(line, width, size, bold, rtl)
                 lines.append(line[:cut])
                 line = line[cut:]
         lines.append(line)
     return lines
+
+
+def _longest_fit(text: str, width: float, size: float, bold: bool, rtl: bool) -> int:
+    """How many characters of ``text`` fit ``width`` (at least one), by bisection."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if line_width(text[:middle], size, bold, rtl) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class BidiParagraph(Flowable):

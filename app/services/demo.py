@@ -217,17 +217,20 @@ def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None)
     opened = sorted(
         now - dt.timedelta(minutes=rng.randint(5, 2 * 365 * 24 * 60)) for _ in range(count)
     )
-    for start in range(0, count, _BATCH):
-        with workspace.transaction() as session:
-            for at in opened[start : start + _BATCH]:
-                new_case, country = demo_case(rng, at.date())
-                case = add_case(session, workspace, new_case, at=at)
-                age_days = (now - at).days
-                statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
-                status = _pick(rng, statuses)
-                case.status = status.value
-                case.responses = _responses(
-                    rng, forms, new_case, country, status, at, workspace.user.id
-                )
-                case.revision += sum(response.revision for response in case.responses)
+    # One transaction: an interrupted demo leaves no half of it behind.
+    with workspace.transaction() as session:
+        for number, at in enumerate(opened, start=1):
+            new_case, country = demo_case(rng, at.date())
+            case = add_case(session, workspace, new_case, at=at)
+            age_days = (now - at).days
+            statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
+            status = _pick(rng, statuses)
+            case.status = status.value
+            case.responses = _responses(
+                rng, forms, new_case, country, status, at, workspace.user.id
+            )
+            case.revision += sum(response.revision for response in case.responses)
+            if number % _BATCH == 0:
+                session.flush()
+                session.expunge_all()  # keep memory flat on large demos
     return count

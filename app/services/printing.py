@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from sqlalchemy.orm import Session
 
 from app.config import load_settings, write_atomically
 from app.domain.errors import N_, CannotWrite, InvalidInput
@@ -108,21 +109,24 @@ class Printing:
     def record(self, case_number: str, result: PrintResult, target: str) -> None:
         """Note in the case's audit trail who printed what, in which language, with which hash."""
         with self.workspace.transaction() as session:
-            case = load_case(session, case_number)
-            audit.record(
-                session,
-                "case.printed",
-                user_id=self.workspace.user.id,
-                case=case,
-                detail={
-                    "form": result.form.value,
-                    "language": result.language,
-                    "sha256": result.sha256,
-                    "pages": result.pages,
-                    "plan_revision": result.plan_revision,
-                    "target": target,
-                },
-            )
+            self._record(session, case_number, result, target)
+
+    def _record(self, session: Session, case_number: str, result: PrintResult, target: str) -> None:
+        case = load_case(session, case_number)
+        audit.record(
+            session,
+            "case.printed",
+            user_id=self.workspace.user.id,
+            case=case,
+            detail={
+                "form": result.form.value,
+                "language": result.language,
+                "sha256": result.sha256,
+                "pages": result.pages,
+                "plan_revision": result.plan_revision,
+                "target": target,
+            },
+        )
 
     def print_to_file(
         self,
@@ -138,11 +142,13 @@ class Printing:
 
     def save(self, case_number: str, result: PrintResult, out: Path) -> None:
         """Write a rendered form to ``out`` (atomically) and record it."""
-        try:
-            write_atomically(out, result.pdf)
-        except OSError as error:
-            raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
-        self.record(case_number, result, "file")
+        # The audit event and the file stand or fall together.
+        with self.workspace.transaction() as session:
+            self._record(session, case_number, result, "file")
+            try:
+                write_atomically(out, result.pdf)
+            except OSError as error:
+                raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
 
 
 class _Builder:
@@ -198,7 +204,12 @@ class _Builder:
         return PrintDocument(
             title=self.bi(FORM_TITLES[form]),
             case_number=row.case_number,
-            qr_payload=f"homeward:v1:{row.uuid}:{form.value}:plan-revision={self.plan_revision}",
+            # The case revision changes with any answer or status; the plan revision names
+            # the plan version the paper shows.
+            qr_payload=(
+                f"homeward:v1:{row.uuid}:{form.value}:plan-revision={self.plan_revision}"
+                f":case-revision={self.state.case_revision}"
+            ),
             office_line=office_line,
             page_template=self.bi(PAGE_TEMPLATE),
             sections=tuple(sections),

@@ -153,6 +153,7 @@ class PrintDialog(QDialog):
         )
 
     def save_pdf(self, path: str | None = None) -> Path | None:
+        self.refresh()  # the case may have changed since the preview was made
         if self.result is None:
             return None
         if path is None:
@@ -171,6 +172,7 @@ class PrintDialog(QDialog):
         return target
 
     def print_paper(self) -> None:
+        self.refresh()  # the case may have changed since the preview was made
         if self.result is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
