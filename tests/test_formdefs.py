@@ -302,3 +302,37 @@ def test_numbers_typed_in_each_language():
     assert parse_number("۱۲۰۰", "fa") == Decimal("1200")
     for unclear in ("1,5", "12a", "", "1,50,0", ",500"):
         assert parse_number(unclear, "en") is None, unclear
+
+
+CHAINED_RELEVANCE = "relevant = \"'medical' in needs and children_count > 2\""
+
+
+def test_a_hidden_answer_does_not_keep_a_later_question_visible(tmp_path):
+    old = "relevant = \"'medical' in needs\""
+    assert old in BASE
+    form = load_form(write(tmp_path, BASE.replace(old, CHAINED_RELEVANCE)))
+    answers = {
+        "has_children": False, "children_count": 5, "needs": ["medical"], "illness": "x",
+        "items": [],
+    }  # fmt: skip
+    # children_count is hidden (no children), so the illness question is hidden too
+    problems = validate(form, answers, TODAY)
+    assert "illness" not in problems and "children_count" not in problems
+    assert "illness" not in relevant_answers(form, answers)
+
+
+def test_spaces_alone_do_not_answer_a_required_question(tmp_path):
+    text = BASE.replace('label = "Doctor"', 'label = "Doctor"\nrequired = true')
+    form = load_form(write(tmp_path, text, "required.toml"))
+    item = {"kind": "medical", "cost": {"amount": "1", "currency": "EUR"}, "doctor": "   "}
+    answers = {"has_children": True, "children_count": 1, "needs": ["medical"], "items": [item]}
+    problems = validate(form, answers, TODAY)
+    assert problems["items[1].doctor"].format() == "an answer is required"
+
+
+def test_the_same_version_twice_is_refused(tmp_path):
+    (tmp_path / "archive").mkdir()
+    write(tmp_path, BASE)
+    write(tmp_path / "archive", BASE, "sample-copy.toml")
+    with pytest.raises(FormDefinitionError, match="version 1 is also in"):
+        load_registry(tmp_path)

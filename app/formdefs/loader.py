@@ -202,6 +202,8 @@ def load_form(path: Path) -> FormDef:
     section_ids: set[str] = set()
     for raw in document.get("section", []):
         section_id = _text(path, "section", raw, "id", True)
+        if section_id in section_ids:
+            raise _fail(path, section_id, "the section id is used twice")
         section_ids.add(section_id)
         own = tuple(
             _with_members(f, members) for f in fields if f.group is None and f.section == section_id
@@ -260,11 +262,17 @@ class FormRegistry:
 def load_registry(folder: Path) -> FormRegistry:
     current_forms = [load_form(path) for path in sorted(folder.glob("*.toml"))]
     archived = [load_form(path) for path in sorted((folder / "archive").glob("*.toml"))]
-    current = {}
+    current: dict[str, str] = {}
     for form in current_forms:
         if form.id in current:
             raise _fail(form.source, "form", f"a second current definition of {form.id!r}")
         current[form.id] = form.version
+    seen: dict[tuple[str, str], Path] = {}
+    for form in current_forms + archived:
+        key = (form.id, form.version)
+        if key in seen:
+            raise _fail(form.source, "form", f"version {form.version} is also in {seen[key].name}")
+        seen[key] = form.source
     return FormRegistry(current_forms + archived, current)
 
 

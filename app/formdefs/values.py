@@ -125,6 +125,8 @@ def is_relevant(
 
 def check_answer(field: FieldDef, raw: Any, today: dt.date) -> Problem | None:
     """The problem with one (relevant) answer, or None."""
+    if isinstance(raw, str) and not raw.strip():
+        raw = None  # spaces alone are no answer
     value = typed(field, raw)
     if value is None:
         if not _is_blank(raw):
@@ -172,8 +174,29 @@ def check_answer(field: FieldDef, raw: Any, today: dt.date) -> Problem | None:
     return None
 
 
+def visible_answers(form: FormDef, answers: Answers) -> Answers:
+    """The answers of the fields that are relevant, where conditions only see such answers.
+
+    A hidden question's old answer must not keep a later question visible (as in ODK, a
+    non-relevant answer counts as blank), so hiding is repeated until nothing changes.
+    """
+    visible = dict(answers)
+    for _round in range(len(form.fields) + 1):
+        hidden = [
+            field.id
+            for field in form.fields
+            if field.id in visible and not is_relevant(form, field, visible)
+        ]
+        if not hidden:
+            break
+        for field_id in hidden:
+            del visible[field_id]
+    return visible
+
+
 def validate(form: FormDef, answers: Answers, today: dt.date) -> dict[str, Problem]:
     """Problems of every relevant answer, keyed by path (``items[2].cost``, from 1)."""
+    answers = visible_answers(form, answers)
     problems: dict[str, Problem] = {}
     for field in form.fields:
         if not is_relevant(form, field, answers):
@@ -197,6 +220,7 @@ def relevant_answers(form: FormDef, answers: Answers) -> Answers:
     Answers to hidden fields are kept in the store (the counsellor may go back), but they
     are not printed, exported or checked.
     """
+    answers = visible_answers(form, answers)
     kept: Answers = {}
     for field in form.fields:
         if field.id not in answers or not is_relevant(form, field, answers):

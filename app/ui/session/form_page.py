@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formdefs import FieldDef, FieldType, FormDef, Problem
-from app.formdefs.values import Answers, is_relevant
+from app.formdefs.values import Answers, is_relevant, visible_answers
 from app.i18n import N_, gettext
 from app.i18n.languages import language
 from app.ui.session.editors import Editor, both, make_editor
@@ -302,7 +302,7 @@ class FormPage(QScrollArea):
         self.refresh_relevance()
 
     def refresh_relevance(self) -> None:
-        answers = self.answers()
+        answers = visible_answers(self.form, self.answers())
         for field_id, row in self.rows.items():
             row.set_visible(is_relevant(self.form, row.field, answers))
             editor = self.editors[field_id]
