@@ -44,6 +44,13 @@ def test_right_to_left_runs_keep_numbers_and_latin_in_order():
         "SK · ", " څخه", "2", " له ", "1", "پاڼه ", " · Page",
     ]  # fmt: skip
     assert [r.rtl for r in visual_runs("Nguyễn Văn Hùng")] == [False]
+    # Bracket pairs (N0) go with the words inside them.
+    assert [(r.text, r.rtl) for r in visual_runs("يعمل مع Ali (Mohammed) هنا")] == [
+        (" هنا", True), ("Ali (Mohammed)", False), ("يعمل مع ", True),
+    ]  # fmt: skip
+    assert [(r.text, r.rtl) for r in visual_runs("Brother: محمد (أحمد)")] == [
+        ("Brother: ", False), ("محمد (أحمد)", True),
+    ]  # fmt: skip
     assert visual_runs("(متن)") == [type(visual_runs("x")[0])("(متن)", True)]
 
 

@@ -1,9 +1,10 @@
 """Visual order of a line of mixed right-to-left and left-to-right text.
 
 The Unicode bidirectional algorithm (UAX #9) for one paragraph without explicit embedding
-controls, which is what forms contain: weak types (W1-W7), neutrals (N1-N2), implicit levels
-(I1-I2) and reordering (L2). So "پاڼه 1 له 2 څخه" inside an English line stays one
-right-to-left phrase with its numbers, and "1 500 EUR" inside Arabic is not reversed.
+controls, which is what forms contain: weak types (W1-W7), bracket pairs (N0), neutrals
+(N1-N2), implicit levels (I1-I2) and reordering (L2). So "پاڼه 1 له 2 څخه" inside an
+English line stays one right-to-left phrase with its numbers, and "1,500 EUR" inside Arabic
+is not reversed.
 
 Each run keeps its characters in logical order: HarfBuzz shapes it and returns the glyphs of
 a right-to-left run already in visual order, so only the order of the runs is decided here.
@@ -76,6 +77,55 @@ def _resolve_weak(kinds: list[str], base: str) -> list[str]:
     return types
 
 
+_OPENING = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u207d": "\u207e",
+            "\u208d": "\u208e", "\u2329": "\u232a", "\u3008": "\u3009"}  # fmt: skip
+_CLOSING = {closing: opening for opening, closing in _OPENING.items()}
+
+
+def _bracket_pairs(text: str, types: list[str]) -> list[tuple[int, int]]:
+    """BD16: matching bracket pairs (only brackets still neutral), by opening position."""
+    stack: list[tuple[str, int]] = []
+    pairs = []
+    for index, char in enumerate(text):
+        if types[index] != "ON":
+            continue
+        if char in _OPENING:
+            if len(stack) == 63:
+                break
+            stack.append((_OPENING[char], index))
+        elif char in _CLOSING:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == char:
+                    pairs.append((stack[depth][1], index))
+                    del stack[depth:]
+                    break
+    return sorted(pairs)
+
+
+def _resolve_brackets(text: str, types: list[str], base: str) -> list[str]:
+    """N0: a bracket pair takes the direction of the text inside it, or of its context, so
+    "(Kabul)" in Arabic and "(أحمد)" in English keep their brackets round the right words."""
+    resolved = list(types)
+
+    def strong(kind: str) -> str | None:
+        return "R" if kind in ("R", "EN", "AN") else "L" if kind == "L" else None
+
+    for opening, closing in _bracket_pairs(text, types):
+        inside = {strong(kind) for kind in resolved[opening + 1 : closing]} - {None}
+        if not inside:
+            continue
+        if base in inside:
+            direction = base
+        else:
+            other = inside.pop()
+            before = next(
+                (d for d in map(strong, reversed(resolved[:opening])) if d is not None), base
+            )
+            direction = other if before == other else base
+        resolved[opening] = resolved[closing] = direction
+    return resolved
+
+
 def _resolve_neutral(types: list[str], base: str) -> list[str]:
     """N1-N2: neutrals between two of the same direction take it, others the paragraph's."""
     strong = ["R" if kind in ("EN", "AN") else kind for kind in types]
@@ -113,7 +163,7 @@ def visual_runs(text: str, base_rtl: bool | None = None) -> list[Run]:
     rtl = is_rtl_text(text) if base_rtl is None else base_rtl
     base = "R" if rtl else "L"
     kinds = [unicodedata.bidirectional(char) or "L" for char in text]
-    types = _resolve_neutral(_resolve_weak(kinds, base), base)
+    types = _resolve_neutral(_resolve_brackets(text, _resolve_weak(kinds, base), base), base)
     levels = _levels(types, 1 if rtl else 0)
     runs: list[tuple[str, int]] = []
     start = 0
