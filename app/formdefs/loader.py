@@ -8,6 +8,7 @@ answers still refer to live under ``forms/archive/`` and stay loadable.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import tomllib
 from dataclasses import replace
@@ -21,6 +22,7 @@ from app.formdefs.expressions import ExpressionError, parse
 from app.formdefs.model import Choice, FieldDef, FieldType, FormDef, Section
 from app.resources import resource_dir
 
+log = logging.getLogger("homeward.forms")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _FIELD_KEYS = {
@@ -252,7 +254,12 @@ class FormRegistry:
 
     def version(self, form_id: str, version: str) -> FormDef:
         """The definition answers were given under; the current one if that version is gone."""
-        return self._by_version.get((form_id, version)) or self.current(form_id)
+        found = self._by_version.get((form_id, version))
+        if found is None:
+            log.warning("form %s version %s is not installed; showing the current one",
+                        form_id, version)  # fmt: skip
+            return self.current(form_id)
+        return found
 
     @property
     def form_ids(self) -> tuple[str, ...]:
