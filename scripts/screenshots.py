@@ -25,6 +25,7 @@ from app.services.demo import add_demo_cases
 from app.services.printing import PrintForm, Printing
 from app.services.workspace import initialise, unlock
 from app.ui.application import application, ui_settings
+from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
 from app.ui.new_case_dialog import NewCaseDialog
@@ -114,6 +115,16 @@ def main(out: Path) -> int:
                             str(pdf), str(out / f"print-request-{code}")], check=True)  # fmt: skip
             pdf.unlink()
             print(out / f"print-request-{code}.png")
+        apply_language(app, "ar")  # the whole interface right to left
+        QApplication.processEvents()  # windows retranslate on the LanguageChange event
+        window.search.blockSignals(True)
+        window.search.clear()
+        window.search.blockSignals(False)
+        window.model.set_search("", force=True)
+        QApplication.processEvents()
+        window.select_case(window.model.row_at(2).case_number)
+        grab(window, out / "case-register-ar.png")
+        apply_language(app, "en")
         window.close()
         workspace.close()
     QTimer.singleShot(0, app.quit)

@@ -283,6 +283,10 @@ def test_interface_language_switches_at_run_time(qtbot, window, installed, qapp)
         arabic = next(a for a in window.language_actions.actions() if a.data() == "ar")
         arabic.trigger()
         assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        qapp.processEvents()
+        some = window.model.row_at(3).case_number
+        assert window.select_case(some)  # selecting works right to left too
+        assert window.detail.title.text().startswith(some)
         # Qt's own buttons come from qtbase_ar or, for Vietnamese, from our catalog
         from app.i18n import translations
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -264,8 +272,14 @@ class MainWindow(QMainWindow):
             row = self.model.row_of(case_number)
         if row < 0:
             return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        # Not QTableView.selectRow: with a right-to-left layout (Arabic, Dari, Pashto, Urdu
+        # interfaces) Qt 6.12 selects nothing through it; the selection model works both ways.
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.table.selectionModel().setCurrentIndex(
+            index, flags | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
         return True
 
     def _apply_search(self) -> None:
