@@ -92,7 +92,7 @@ class Counselling:
     # reading
     def state(self, case_number: str) -> SessionState:
         with self.workspace.reading() as session:
-            return self._state(self._case(session, case_number))
+            return self._state(load_case(session, case_number))
 
     def form(self, state: SessionState, form_id: str) -> FormDef:
         """The definition the case's answers to ``form_id`` follow (current for new ones)."""
@@ -142,7 +142,7 @@ class Counselling:
         """
         self.workspace.require(Permission.WORK_ON_CASES)
         with self.workspace.transaction() as session:
-            case = self._case(session, case_number)
+            case = load_case(session, case_number)
             self._require_editable(case)
             response = self._response(session, case, form_id)
             document = _clean(answers)
@@ -178,7 +178,7 @@ class Counselling:
         """Check the form's answers and mark the step done, moving the case on."""
         self.workspace.require(Permission.WORK_ON_CASES)
         with self.workspace.transaction() as session:
-            case = self._case(session, case_number)
+            case = load_case(session, case_number)
             self._require_editable(case)
             position = FORM_STEPS.index(form_id)
             state = self._state(case)
@@ -211,13 +211,13 @@ class Counselling:
         """Move a case to ``target`` if the programme allows it (e.g. the migrant withdraws)."""
         self.workspace.require(Permission.WORK_ON_CASES)
         with self.workspace.transaction() as session:
-            case = self._case(session, case_number)
+            case = load_case(session, case_number)
             self._move(session, case, target, reason)
             return case_row(case)
 
     def set_session_language(self, case_number: str, language: str) -> None:
         with self.workspace.transaction() as session:
-            case = self._case(session, case_number)
+            case = load_case(session, case_number)
             if case.session_language != language:
                 case.session_language = language
                 case.revision += 1
@@ -232,7 +232,7 @@ class Counselling:
     def begin_session(self, case_number: str, counsellor_language: str) -> uuid.UUID:
         """Record that a counsellor sat down with the migrant for this case."""
         with self.workspace.transaction() as session:
-            case = self._case(session, case_number)
+            case = load_case(session, case_number)
             sitting = CounsellingSession(
                 case=case,
                 counsellor_id=self.workspace.user.id,
@@ -252,9 +252,6 @@ class Counselling:
                 sitting.ended_at = utcnow()
 
     # helpers
-    def _case(self, session: Session, case_number: str) -> Case:
-        return load_case(session, case_number)
-
     def _require_editable(self, case: Case) -> None:
         if CaseStatus(case.status) not in EDITABLE_STATUSES:
             raise CaseLocked(case_number=case.case_number, status=case.status)
