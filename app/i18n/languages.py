@@ -59,6 +59,12 @@ def language(code: str) -> Language:
     raise KeyError(code)
 
 
+def babel_locale(code: str) -> str:
+    """The Babel locale to format in: offices outside the US read English dates day first
+    ("18 May 2004"), so English formats as en_GB."""
+    return "en_GB" if code == "en" else code
+
+
 @cache
 def _locale(code: str) -> Locale:
     return Locale.parse(code)

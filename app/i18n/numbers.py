@@ -9,13 +9,15 @@ from functools import cache
 
 from babel import Locale
 
+from app.i18n.languages import babel_locale
+
 _SPACES = re.compile(r"[\s'\u00a0\u202f\u2009]")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$")
 
 
 @cache
 def _decimal_symbol(language: str) -> str:
-    locale = Locale.parse("en_GB" if language == "en" else language)
+    locale = Locale.parse(babel_locale(language))
     symbol = locale.number_symbols.get("latn", {}).get("decimal", ".")
     return symbol if symbol in ".," else "."
 

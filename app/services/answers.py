@@ -12,13 +12,9 @@ from app.domain.errors import N_
 from app.formdefs import FieldDef, FieldType, Money
 from app.formdefs.values import typed
 from app.i18n import gettext
+from app.i18n.languages import babel_locale
 
 YES, NO = N_("Yes"), N_("No")
-
-
-def babel_locale(language: str) -> str:
-    """Offices outside the US read English dates day first ("18 May 2004")."""
-    return "en_GB" if language == "en" else language
 
 
 def money_text(amount: Decimal, currency: str, language: str) -> str:

@@ -24,10 +24,16 @@ from app.domain.plan import PRIORITY_LABELS, Reason
 from app.formdefs import FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
 from app.i18n import gettext
-from app.i18n.languages import FORM_LANGUAGE_CODES, country_name, language, language_name
+from app.i18n.languages import (
+    FORM_LANGUAGE_CODES,
+    babel_locale,
+    country_name,
+    language,
+    language_name,
+)
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
-from app.services.answers import babel_locale, bilingual_answer, money_text
+from app.services.answers import NO, YES, bilingual_answer, money_text
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
 from app.services.workspace import Workspace
@@ -260,7 +266,7 @@ class _Builder:
                 gettext(RELATIONSHIP_LABELS[m.relationship], self.migrant),
                 format_date(m.date_of_birth, "short", locale=babel_locale(self.office))
                 if m.date_of_birth else "—",
-                gettext(N_("Yes") if m.returns_together else N_("No"), self.migrant),
+                gettext(YES if m.returns_together else NO, self.migrant),
             )
             for m in members
         )  # fmt: skip

@@ -8,13 +8,11 @@ from babel.dates import format_date, format_datetime
 
 from app.i18n import active_language
 from app.i18n import gettext as _
-from app.i18n.languages import country_name, language
+from app.i18n.languages import babel_locale, country_name, language
 
 
 def format_locale() -> str:
-    # Offices outside the US read English dates day first ("18 May 2004").
-    code = active_language()
-    return "en_GB" if code == "en" else code
+    return babel_locale(active_language())
 
 
 def date_text(value: dt.date | None) -> str:

@@ -27,10 +27,10 @@ from app.formdefs import FieldDef, FieldType
 from app.i18n import N_, active_language
 from app.i18n import gettext as _
 from app.i18n.numbers import parse_number
+from app.services.answers import NO, YES
 from app.ui.date_edit import OptionalDateEdit
 
 Translate = Any  # (message id) -> text in one language
-YES, NO = N_("Yes"), N_("No")
 UNREADABLE = N_("This is not a number Homeward can read, so it is not saved yet.")
 
 
