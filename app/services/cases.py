@@ -70,6 +70,7 @@ class CaseRow:
     status: CaseStatus
     session_language: str
     updated_at: dt.datetime
+    is_demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def case_row(case: Case) -> CaseRow:
         status=CaseStatus(case.status),
         session_language=case.session_language,
         updated_at=case.updated_at,
+        is_demo=case.is_demo,
     )
 
 

@@ -82,6 +82,8 @@ class UserAccount(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator resets the password: the next sign-in asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
 
@@ -108,6 +110,8 @@ class Case(Base):
     country_of_return: Mapped[str] = mapped_column(String(2), index=True)
     region_of_return: Mapped[str] = mapped_column(String(100), default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Synthetic cases from ``homeward demo``: marked so they are never taken for real ones.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
@@ -128,6 +132,9 @@ class Case(Base):
     responses: Mapped[list[FormResponse]] = relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+    decisions: Mapped[list[CaseDecision]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseDecision.id"
+    )
 
 
 class Returnee(Base):
@@ -142,6 +149,11 @@ class Returnee(Base):
     family_name: Mapped[str] = mapped_column(String(100), default="")
     native_name: Mapped[str] = mapped_column(String(200), default="")
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    # "day", "month" or "year": many returnees know only the year they were born in; the
+    # date column then holds the first day of that year or month, so sorting still works.
+    date_of_birth_precision: Mapped[str] = mapped_column(
+        String(5), default="day", server_default="day"
+    )
     sex: Mapped[str] = mapped_column(String(1))
     nationality: Mapped[str] = mapped_column(String(2))
 
@@ -160,6 +172,9 @@ class HouseholdMember(Base):
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100), default="")
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    date_of_birth_precision: Mapped[str] = mapped_column(
+        String(5), default="day", server_default="day"
+    )
     sex: Mapped[str] = mapped_column(String(1))
     relationship_to_returnee: Mapped[str] = mapped_column(String(16))
     returns_together: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -218,6 +233,36 @@ class FormResponse(Base):
     completed_by: Mapped[UserAccount | None] = relationship(foreign_keys=[completed_by_id])
 
     __table_args__ = (UniqueConstraint("case_id", "form_id"),)
+
+
+class CaseDecision(Base):
+    """A decision on a case's plan: approved (with amounts) or rejected (with a reason).
+
+    Until decisions arrive in bundles from headquarters, an office records the one it
+    received on paper (``source`` "paper"); HQ's own decisions will have ``source`` "hq".
+    """
+
+    __tablename__ = "case_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("returnee_case.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16))  # "approved" or "rejected"
+    # Approved amount per assistance item: [{"item": 1, "amount": "500.00", "currency": "EUR"}]
+    approved_amounts: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    approved_total_eur: Mapped[str | None] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(8), default="paper")
+    plan_revision: Mapped[int | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="decisions")
+    recorded_by: Mapped[UserAccount | None] = relationship()
 
 
 class AuditEvent(Base):
