@@ -58,8 +58,9 @@ def workspace(installed: DataPaths):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _shipped_fonts(qapp):
-    """Draw with Homeward's own fonts, as the app does, whatever the machine has installed."""
-    from app.ui.fonts import apply_fonts
+def _prepared_application(qapp):
+    """The application as Homeward prepares it: its own fonts (whatever the machine has
+    installed) and the guard against wheel edits."""
+    from app.ui.application import prepare
 
-    apply_fonts(qapp)
+    prepare(qapp)

@@ -127,6 +127,11 @@ class CannotWrite(HomewardError):
     template = N_("The file {path} cannot be written: {reason}")
 
 
+class CannotPrint(HomewardError):
+    code = "HW033"
+    template = N_("The printer {printer} cannot be used just now; nothing was printed.")
+
+
 class InvalidTransition(HomewardError):
     code = "HW040"
     exit_code = 2

@@ -196,7 +196,8 @@ class _Builder:
         if form is PrintForm.REQUEST:
             sections = self.request_sections()
         else:
-            sections = self.form_sections(form.value)
+            # Whoever signs the consent or the plan is named on it, not only on the request.
+            sections = [self.returnee_section(), *self.form_sections(form.value)]
             if form is PrintForm.PLAN:
                 sections.append(self.assessment_section())
         row = self.detail.row

@@ -15,6 +15,7 @@ from app.i18n import gettext as _
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.fonts import apply_fonts
+from app.ui.input_guard import install_wheel_guard
 from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
@@ -28,11 +29,17 @@ def application() -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     app = QApplication(sys.argv[:1])
+    prepare(app)
+    return app
+
+
+def prepare(app: QApplication) -> None:
+    """What every Homeward window relies on: names, shipped fonts, no stray wheel edits."""
     app.setApplicationName("Homeward")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Homeward")
     apply_fonts(app)
-    return app
+    install_wheel_guard(app)
 
 
 def ui_settings(paths: DataPaths) -> QSettings:

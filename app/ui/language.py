@@ -27,7 +27,12 @@ _QT_CONTEXTS = frozenset(
 
 
 class CatalogTranslator(QTranslator):
-    """Answers Qt with Homeward's gettext catalog for the strings in ``QT_STRINGS``."""
+    """Answers Qt with Homeward's gettext catalog for the strings in ``QT_STRINGS``.
+
+    For anything else it answers None, which the binding hands to Qt as a null string: "no
+    translation here, ask the next translator or keep the source text". An empty string
+    would count as a translation and blank out every text of Qt's own dialogs.
+    """
 
     def __init__(self, code: str) -> None:
         super().__init__()
@@ -35,11 +40,11 @@ class CatalogTranslator(QTranslator):
 
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
+    ) -> str | None:
         if context not in _QT_CONTEXTS or source not in QT_STRINGS:
-            return ""
+            return None
         translated = translations(self.code).gettext(source)
-        return translated if translated != source else ""
+        return translated if translated != source else None
 
     def isEmpty(self) -> bool:
         return False

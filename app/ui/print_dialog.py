@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPagedPaintDevice,
+    QPageSize,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import HomewardError
+from app.domain.errors import CannotPrint, HomewardError
 from app.i18n import N_
 from app.i18n import gettext as _
 from app.services.printing import PrintForm, Printing, PrintResult
@@ -34,6 +42,7 @@ FORM_LABELS = {
 }
 PREVIEW_SCALE = 1.4
 PRINT_DPI = 300
+PAPER_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 
 
 def page_images(pdf: bytes, scale: float) -> list[QImage]:
@@ -102,10 +111,11 @@ class PrintDialog(QDialog):
 
         self.save_button = QPushButton(_("Save as PDF…"))
         self.save_button.setObjectName("savePdf")
-        self.save_button.clicked.connect(self.save_pdf)
+        # clicked(bool) would hand its flag to a slot that takes an argument: connect a lambda.
+        self.save_button.clicked.connect(lambda: self.save_pdf())
         self.print_button = QPushButton(_("Print…"))
         self.print_button.setObjectName("printPaper")
-        self.print_button.clicked.connect(self.print_paper)
+        self.print_button.clicked.connect(lambda: self.print_paper())
         close = QPushButton(_("Close"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -152,47 +162,88 @@ class PrintDialog(QDialog):
             )
         )
 
-    def save_pdf(self, path: str | None = None) -> Path | None:
+    def save_pdf(self) -> Path | None:
+        """Ask where to save the PDF, then save it there (the file dialog's own question
+        about replacing an existing file is the only one asked)."""
         self.refresh()  # the case may have changed since the preview was made
         if self.result is None:
             return None
-        if path is None:
-            suggested = f"{self.case_number}-{self.chosen_form().value}-{self.result.language}.pdf"
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save as PDF"), suggested, _("PDF files (*.pdf)")
-            )
+        suggested = f"{self.case_number}-{self.chosen_form().value}-{self.result.language}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save as PDF"), suggested, _("PDF files (*.pdf)")
+        )
         if not path:
             return None
-        target = Path(path)
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        return self._save(Path(path), self.result)
+
+    def _save(self, target: Path, result: PrintResult) -> Path | None:
         try:
-            self.printing.save(self.case_number, self.result, target)
+            self.printing.save(self.case_number, result, target)
         except HomewardError as error:
             show_error(self, error)
             return None
+        self.info.setText(_("Saved to {path}").format(path=str(target)))
         return target
 
     def print_paper(self) -> None:
+        """The system print dialog on the paper chosen here; a printer gets the pages drawn at
+        300 dpi, "print to file" gets Homeward's own PDF (text stays text)."""
         self.refresh()  # the case may have changed since the preview was made
         if self.result is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+        printer.setFullPage(True)  # the PDF carries its own margins
+        printer.setPageSize(QPageSize(PAPER_SIZES.get(self.paper.currentText(), PAPER_SIZES["A4"])))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setDocName(f"{self.case_number}-{self.chosen_form().value}")
+        dialog = QPrintDialog(printer, self)
+        dialog.setObjectName("systemPrintDialog")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> None:
-        """Draw each page at the printer's resolution and record the print."""
+        """Send the form to ``printer`` (a PDF file or paper) and record the print."""
         assert self.result is not None
-        painter = QPainter(printer)
-        try:
-            # 300 dpi is sharp on paper; a 1200 dpi printer would only make huge images.
-            scale = min(printer.resolution(), PRINT_DPI) / 72
-            for number, image in enumerate(page_images(self.result.pdf, scale)):
-                if number:
-                    printer.newPage()
-                target = painter.viewport()
-                size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(QRect(target.topLeft(), size), image)
-        finally:
-            painter.end()
+        paper = _paper_name(printer)
+        if paper != self.paper.currentText():  # another paper was chosen in the system dialog
+            self.paper.setCurrentText(paper)  # re-renders the preview and the result
+            if self.result is None:
+                return
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            name = printer.outputFileName()
+            if name:
+                self._save(Path(name), self.result)
+            return
+        if not paint_pages(printer, self.result.pdf):
+            show_error(self, CannotPrint(printer=printer.printerName()))
+            return
         self.printing.record(self.case_number, self.result, "printer")
+
+
+def paint_pages(device: QPagedPaintDevice, pdf: bytes) -> bool:
+    """Draw each page of ``pdf`` over a whole page of ``device`` (False if it cannot start)."""
+    painter = QPainter()
+    if not painter.begin(device):
+        return False
+    try:
+        resolution = device.logicalDpiX()
+        # 300 dpi is sharp on paper; a 1200 dpi printer would only make huge images.
+        scale = min(resolution, PRINT_DPI) / 72
+        page = device.pageLayout().fullRectPixels(resolution)
+        for number, image in enumerate(page_images(pdf, scale)):
+            if number:
+                device.newPage()
+            size = image.size().scaled(page.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(page.topLeft(), size), image)
+    finally:
+        painter.end()
+    return True
+
+
+def _paper_name(printer: QPrinter) -> str:
+    """The name of the paper chosen for ``printer`` that Homeward lays forms out for."""
+    chosen = printer.pageLayout().pageSize().id()
+    return "Letter" if chosen == QPageSize.PageSizeId.Letter else "A4"

@@ -287,7 +287,7 @@ class SessionWindow(QMainWindow):
             return None
         form = PrintForm.CONSENT if self.current_step() == "consent" else PrintForm.REQUEST
         dialog = PrintDialog(
-            Printing(self.counselling.workspace, self.counselling),
+            self.printing_service(),
             self.case_number,
             self.state.case.session_language,
             self,
@@ -295,6 +295,9 @@ class SessionWindow(QMainWindow):
         )
         dialog.show()
         return dialog
+
+    def printing_service(self) -> Printing:
+        return Printing(self.counselling.workspace, self.counselling)
 
     def withdraw(self) -> None:
         reason, accepted = QInputDialog.getMultiLineText(

@@ -1,0 +1,167 @@
+"""The paths a counsellor takes through the window, driven through the real buttons, menus
+and dialogs: Qt's own texts, saving and printing a form, the mouse wheel over answers."""
+
+import subprocess
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QWheelEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+)
+
+from app.i18n import set_language
+from app.ui.application import application
+from app.ui.language import apply_language
+from app.ui.print_dialog import PrintDialog
+from test_printing import ready_case  # noqa: F401 - fixture
+from test_session_ui import open_window
+
+
+@pytest.fixture
+def interface_language():
+    """Switch the interface as the Language menu does; back to English afterwards."""
+    app = application()
+    yield lambda code: apply_language(app, code)
+    apply_language(app, "en")
+    set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("code", "ok", "cancel"),
+    [("en", "OK", "Cancel"), ("ar", "موافق", "إلغاء"), ("vi", "OK", "Hủy")],
+)
+def test_standard_buttons_carry_text(qtbot, interface_language, code, ok, cancel):
+    interface_language(code)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok
+        | QDialogButtonBox.StandardButton.Cancel
+        | QDialogButtonBox.StandardButton.Save
+    )
+    qtbot.addWidget(box)
+    texts = {button.text().replace("&", "") for button in box.buttons()}
+    assert "" not in texts
+    assert {ok, cancel} <= texts
+    message = QMessageBox(QMessageBox.Icon.Question, "Homeward", "?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)  # fmt: skip
+    qtbot.addWidget(message)
+    assert all(button.text().strip("&") for button in message.buttons())
+    assert QKeySequence(QKeySequence.StandardKey.New).toString(
+        QKeySequence.SequenceFormat.NativeText
+    ).endswith("N") and "+" in QKeySequence("Ctrl+N").toString(
+        QKeySequence.SequenceFormat.NativeText
+    )
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+def page_sizes(path) -> set[str]:
+    info = subprocess.run(["pdfinfo", "-l", "99", str(path)], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    return {line.split(":", 1)[1].split("pts")[0].strip()
+            for line in info.splitlines() if line.startswith("Page") and "size" in line}  # fmt: skip
+
+
+def preview(qtbot, workspace, case_number) -> PrintDialog:
+    window = open_window(qtbot, workspace, case_number)
+    qtbot.mouseClick(window.print_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(PrintDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_save_as_pdf_through_the_file_dialog(qtbot, workspace, ready_case, tmp_path, monkeypatch):  # noqa: F811
+    dialog = preview(qtbot, workspace, ready_case)  # the consent, the first step
+    asked = {}
+
+    def choose_file(parent, caption, suggested, filters):
+        asked["suggested"] = suggested
+        return str(tmp_path / "request"), filters
+
+    monkeypatch.setattr("app.ui.print_dialog.QFileDialog.getSaveFileName", choose_file)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = tmp_path / "request.pdf"
+    assert asked["suggested"].startswith(ready_case) and saved.is_file()
+    text = pdf_text(saved)
+    assert "Ahmad" in text and "RAHIMI" in text.upper() and ready_case in text
+    assert "request.pdf" in dialog.info.text()
+
+
+def answer_print_dialog(qtbot, target, seen):
+    """Type the file name into Qt's print dialog and press its Print button."""
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, answer)
+            return
+        seen["title"] = dialog.windowTitle()
+        seen["buttons"] = [b.text() for b in dialog.findChildren(QPushButton) if b.isVisible()]
+        name = dialog.findChild(QLineEdit, "filename")
+        name.setText(str(target))
+        button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "&Print")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(100, answer)
+
+
+def test_print_through_the_system_dialog_to_a_pdf_file(qtbot, workspace, ready_case, tmp_path):  # noqa: F811
+    dialog = preview(qtbot, workspace, ready_case)
+    target = tmp_path / "printed.pdf"
+    seen: dict = {}
+    answer_print_dialog(qtbot, target, seen)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert seen["title"] == "Print" and all(seen["buttons"])
+    text = pdf_text(target)
+    assert "Ahmad" in text and ready_case in text
+    assert page_sizes(target) == {"595.276 x 841.89"}  # A4, as chosen in the preview
+
+
+def test_print_on_letter_paper_when_chosen(qtbot, workspace, ready_case, tmp_path):  # noqa: F811
+    dialog = preview(qtbot, workspace, ready_case)
+    dialog.paper.setCurrentText("Letter")
+    target = tmp_path / "letter.pdf"
+    answer_print_dialog(qtbot, target, {})
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert page_sizes(target) == {"612 x 792"}
+
+
+def wheel(widget, steps: int = -1) -> None:
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre, widget.mapToGlobal(centre), QPoint(), QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def test_wheel_over_an_unfocused_rating_scrolls_the_page_not_the_answer(
+    qtbot, workspace, ready_case  # noqa: F811
+):
+    window = open_window(qtbot, workspace, ready_case)
+    window.go_to(2)
+    page = window.pages["plan"]
+    combo = page.editors["feasibility_rating"].combo
+    page.ensureWidgetVisible(combo)
+    before = combo.currentIndex()
+    scrolled = page.verticalScrollBar().value()
+    window.next_button.setFocus()
+    wheel(combo, +1)  # towards the top of the form
+    assert combo.currentIndex() == before
+    assert page.verticalScrollBar().value() != scrolled  # the page scrolled instead
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    combo.setFocus()  # clicked or tabbed into: now the wheel is meant for it
+    assert combo.hasFocus()
+    wheel(combo, +1)
+    assert combo.currentIndex() != before
