@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.services.printing import PrintForm
 from app.store.models import AuditEvent
-from test_printing import ready_case  # noqa: F401 - fixture
 from app.ui.print_dialog import PrintDialog, paint_pages
+from test_printing import ready_case  # noqa: F401 - fixture
 from test_session_ui import open_window
 
 

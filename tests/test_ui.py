@@ -45,19 +45,36 @@ def test_first_run_wizard_sets_up_the_office(qtbot, paths, monkeypatch):
     wizard = SetupWizard(paths)
     qtbot.addWidget(wizard)
     wizard.show()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)  # nothing typed yet
+    assert wizard.currentId() == 0
+    assert "capital letters" in wizard.problems["office_code"].text()
+    assert "office name is required" in wizard.problems["office_name"].text()
     qtbot.keyClicks(wizard.office_code, "sk")
     qtbot.keyClicks(wizard.office_name, "Bratislava office")
-    wizard.next()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == 1
+    qtbot.keyClicks(wizard.username, "A")
+    qtbot.keyClicks(wizard.password, "short")
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    # one line under each wrong field, not all of them run together
+    assert "2 to 32" in wizard.problems["username"].text()
+    assert "at least 8" in wizard.problems["password"].text()
+    assert "2 to 32" not in wizard.problems["password"].text()
+    wizard.username.clear()
+    wizard.password.clear()
     qtbot.keyClicks(wizard.username, "Anna")
     qtbot.keyClicks(wizard.password, PASSWORD)
     qtbot.keyClicks(wizard.repeat, "something else")
-    wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert wizard.isVisible() and "differ" in wizard.message.text()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
+    assert wizard.isVisible() and "differ" in wizard.problems["repeat"].text()
+    assert wizard.problems["username"].isHidden()
     assert not paths.is_initialised()
 
     wizard.repeat.clear()
     qtbot.keyClicks(wizard.repeat, PASSWORD)
-    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.info is not None and wizard.info.office_code == "SK"
     unlock(paths, "anna", PASSWORD).close()

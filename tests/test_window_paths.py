@@ -46,8 +46,8 @@ def test_standard_buttons_carry_text(qtbot, interface_language, code, ok, cancel
     texts = {button.text().replace("&", "") for button in box.buttons()}
     assert "" not in texts
     assert {ok, cancel} <= texts
-    message = QMessageBox(QMessageBox.Icon.Question, "Homeward", "?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)  # fmt: skip
+    yes_no = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    message = QMessageBox(QMessageBox.Icon.Question, "Homeward", "?", yes_no)
     qtbot.addWidget(message)
     assert all(button.text().strip("&") for button in message.buttons())
     assert QKeySequence(QKeySequence.StandardKey.New).toString(
@@ -65,8 +65,8 @@ def pdf_text(path) -> str:
 def page_sizes(path) -> set[str]:
     info = subprocess.run(["pdfinfo", "-l", "99", str(path)], check=True,
                           capture_output=True, text=True).stdout  # fmt: skip
-    return {line.split(":", 1)[1].split("pts")[0].strip()
-            for line in info.splitlines() if line.startswith("Page") and "size" in line}  # fmt: skip
+    sizes = [line for line in info.splitlines() if line.startswith("Page") and "size" in line]
+    return {line.split(":", 1)[1].split("pts")[0].strip() for line in sizes}
 
 
 def preview(qtbot, workspace, case_number) -> PrintDialog:
@@ -145,7 +145,9 @@ def wheel(widget, steps: int = -1) -> None:
 
 
 def test_wheel_over_an_unfocused_rating_scrolls_the_page_not_the_answer(
-    qtbot, workspace, ready_case  # noqa: F811
+    qtbot,
+    workspace,
+    ready_case,  # noqa: F811
 ):
     window = open_window(qtbot, workspace, ready_case)
     window.go_to(2)
@@ -165,3 +167,50 @@ def test_wheel_over_an_unfocused_rating_scrolls_the_page_not_the_answer(
     assert combo.hasFocus()
     wheel(combo, +1)
     assert combo.currentIndex() != before
+
+
+def test_a_problem_goes_as_soon_as_the_question_is_answered(qtbot, workspace, ready_case):  # noqa: F811
+    from app.services.cases import CaseRegister
+    from test_services import new_case
+
+    case_number = CaseRegister(workspace).open_case(new_case()).case_number
+    window = open_window(qtbot, workspace, case_number)
+    page = window.pages["consent"]
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)  # Complete this step
+    informed = page.rows["information_received"]
+    voluntary = page.rows["voluntary_return_declaration"]
+    assert informed.problem.isVisible() and voluntary.problem.isVisible()
+    assert "required" in informed.problem.text()
+
+    qtbot.mouseClick(page.editors["information_received"].yes, Qt.MouseButton.LeftButton)
+    assert not informed.problem.isVisible() and informed.problem.text() == ""
+    assert voluntary.problem.isVisible()  # still unanswered
+
+
+def test_questions_appearing_do_not_move_the_answer_under_the_pointer(qtbot, workspace):
+    from app.services.cases import CaseRegister
+    from test_services import new_case
+    from test_session_ui import tick
+
+    case_number = CaseRegister(workspace).open_case(new_case()).case_number
+    window = open_window(qtbot, workspace, case_number)
+    window.go_to(1)
+    page = window.pages["intake"]
+    boxes = page.editors["vulnerabilities"].boxes
+    illness = boxes["serious_illness"]
+    bar = page.verticalScrollBar()
+    for _round in range(2):
+        page.ensureWidgetVisible(illness)
+        bar.setValue(bar.value() + 120)  # the box near the top of the view
+        y = illness.mapTo(page.viewport(), QPoint(0, 0)).y()
+        tick(qtbot, illness)  # details of the illness appear below (then go again)
+        QApplication.processEvents()
+        assert illness.mapTo(page.viewport(), QPoint(0, 0)).y() == y
+    page.ensureWidgetVisible(page.editors["intended_activity"])  # the bottom of the form
+    bar.setValue(bar.maximum())
+    tick(qtbot, illness)
+    QApplication.processEvents()
+    y = illness.mapTo(page.viewport(), QPoint(0, 0)).y()
+    tick(qtbot, illness)  # fields go away while scrolled far down: the page shrinks
+    QApplication.processEvents()
+    assert illness.mapTo(page.viewport(), QPoint(0, 0)).y() == y

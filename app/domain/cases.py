@@ -69,6 +69,12 @@ def office_code_problem(code: str) -> str | None:
     return None
 
 
+def office_name_problem(name: str) -> str | None:
+    if not name.strip() or len(name) > 200:
+        return N_("the office name is required (at most 200 characters)")
+    return None
+
+
 @dataclass(frozen=True, order=True)
 class CaseNumber:
     """Human-readable, unique per office: ``SK-2026-00042``."""

@@ -21,7 +21,7 @@ from app.domain.accounts import (
     password_problem,
     username_problem,
 )
-from app.domain.cases import office_code_problem
+from app.domain.cases import office_code_problem, office_name_problem
 from app.domain.errors import (
     N_,
     AccountDisabled,
@@ -114,8 +114,8 @@ def _setup_problems(
         problems["role"] = N_("the role is 'office' or 'hq'")
     if problem := office_code_problem(office_code):
         problems["office_code"] = problem
-    if not office_name.strip() or len(office_name) > 200:
-        problems["office_name"] = N_("the office name is required (at most 200 characters)")
+    if problem := office_name_problem(office_name):
+        problems["office_name"] = problem
     if problem := username_problem(username):
         problems["username"] = problem
     if problem := password_problem(password):

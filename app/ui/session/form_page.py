@@ -3,11 +3,13 @@ its editor, and the same question in the migrant's language (right to left where
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.formdefs import FieldDef, FieldType, FormDef, Problem
-from app.formdefs.values import Answers, is_relevant, visible_answers
+from app.formdefs.values import Answers, is_relevant, validate, visible_answers
 from app.i18n import N_, gettext
 from app.i18n.languages import language
 from app.ui.session.editors import Editor, both, make_editor
@@ -285,8 +287,57 @@ class FormPage(QScrollArea):
     def _edited(self) -> None:
         if self._loading:
             return
+        anchor = self._anchor()
+        before = self._height_in_view(anchor)
         self.refresh_relevance()
+        if anchor is not None and before is not None:
+            self._keep_in_place(anchor, before)
+        self._recheck_problems()
         self.changed.emit()
+
+    # Questions that appear or go re-flow the page; the one being answered stays where it is
+    # on screen, so the next click lands where the counsellor aims.
+    def _anchor(self) -> QWidget | None:
+        focused = QApplication.focusWidget()
+        body = self.widget()
+        if focused is not None and body.isAncestorOf(focused):
+            return focused
+        sender = self.sender()
+        return sender if isinstance(sender, QWidget) and body.isAncestorOf(sender) else None
+
+    def _height_in_view(self, widget: QWidget | None) -> int | None:
+        if widget is None or not widget.isVisible():
+            return None
+        return widget.mapTo(self.viewport(), QPoint(0, 0)).y()
+
+    def _keep_in_place(self, anchor: QWidget, before: int) -> None:
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        self.widget().layout().activate()
+        after = self._height_in_view(anchor)
+        if after is not None and after != before:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + after - before)
+
+    def _recheck_problems(self) -> None:
+        """A problem shown under a field goes as soon as the answer is right (or changes to
+        the problem that is left); fields with no problem shown get none while typing."""
+        shown = [(key, row) for key, row in self._problem_rows() if row.problem.text()]
+        if not shown:
+            return
+        problems = validate(self.form, self.answers(), dt.date.today())
+        for key, row in shown:
+            problem = problems.get(key)
+            row.show_problem(problem.format(self.langs.counsellor) if problem else "")
+
+    def _problem_rows(self) -> Iterator[tuple[str, FieldRow]]:
+        """Every question row with the key its problems have (``items[2].cost``)."""
+        for field_id, row in self.rows.items():
+            yield field_id, row
+            editor = self.editors[field_id]
+            if isinstance(editor, RepeatEditor):
+                for number, item in enumerate(editor.items, start=1):
+                    for member_id, member_row in item.rows.items():
+                        yield f"{field_id}[{number}].{member_id}", member_row
 
     def answers(self) -> Answers:
         values = {field_id: editor.value() for field_id, editor in self.editors.items()}
@@ -320,17 +371,9 @@ class FormPage(QScrollArea):
         """Put each problem beside its field; return the first field's editor to focus."""
         first: QWidget | None = None
         translate: Callable[[str], str] = self.langs.counsellor
-        for field_id, row in self.rows.items():
-            problem = problems.get(field_id)
+        for key, row in self._problem_rows():
+            problem = problems.get(key)
             row.show_problem(problem.format(translate) if problem else "")
             if problem and first is None:
                 first = row.editor
-            editor = self.editors[field_id]
-            if isinstance(editor, RepeatEditor):
-                for number, item in enumerate(editor.items, start=1):
-                    for member_id, member_row in item.rows.items():
-                        found = problems.get(f"{field_id}[{number}].{member_id}")
-                        member_row.show_problem(found.format(translate) if found else "")
-                        if found and first is None:
-                            first = member_row.editor
         return first
