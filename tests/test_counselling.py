@@ -97,7 +97,13 @@ def test_steps_in_order_with_consent_required(workspace, case_number):
 
     counselling.complete_step(case_number, "intake")
     assert counselling.state(case_number).case.status is CaseStatus.PLANNING
-    counselling.save_answers(case_number, "plan", plan(("800", "EUR"), ("9000", "GEL")))
+    over_cap = plan(("800", "EUR"), ("9000", "GEL"))
+    counselling.save_answers(case_number, "plan", over_cap)
+    with pytest.raises(StepIncomplete) as caught:
+        counselling.complete_step(case_number, "plan")
+    assert set(caught.value.problems) == {"budget_justification"}
+    over_cap["budget_justification"] = "Two machines are needed for the order book."
+    counselling.save_answers(case_number, "plan", over_cap)
     counselling.complete_step(case_number, "plan")
     state = counselling.state(case_number)
     assert state.case.status is CaseStatus.READY and state.next_step == "review"

@@ -214,3 +214,38 @@ def test_questions_appearing_do_not_move_the_answer_under_the_pointer(qtbot, wor
     tick(qtbot, illness)  # fields go away while scrolled far down: the page shrinks
     QApplication.processEvents()
     assert illness.mapTo(page.viewport(), QPoint(0, 0)).y() == y
+
+
+def test_a_plan_above_the_cap_is_ready_only_with_its_justification(qtbot, workspace, tmp_path):
+    from app.domain.cases import CaseStatus
+    from app.services.cases import CaseRegister
+    from app.services.counselling import Counselling
+    from test_counselling import CONSENT, INTAKE, plan
+    from test_services import new_case
+
+    counselling = Counselling(workspace)
+    case_number = CaseRegister(workspace).open_case(new_case()).case_number
+    counselling.save_answers(case_number, "consent", CONSENT)
+    counselling.complete_step(case_number, "consent")
+    counselling.save_answers(case_number, "intake", INTAKE)
+    counselling.complete_step(case_number, "intake")
+    counselling.save_answers(case_number, "plan", plan(("800", "EUR"), ("900", "EUR")))
+    window = open_window(qtbot, workspace, case_number)
+    assert window.current_step() == "plan"
+    assert "Why the plan exceeds the budget cap" in window.plan_assessment.text()
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    row = window.pages["plan"].rows["budget_justification"]
+    assert row.problem.isVisible() and "1500 EUR" in row.problem.text()
+    assert counselling.state(case_number).case.status is CaseStatus.PLANNING
+
+    text = window.pages["plan"].editors["budget_justification"].text
+    qtbot.keyClicks(text, "Medical equipment for a chronic illness costs more.")
+    assert not row.problem.isVisible()
+    qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    assert counselling.state(case_number).case.status is CaseStatus.READY
+
+    from app.services.printing import PrintForm, Printing
+
+    out = tmp_path / "plan.pdf"
+    Printing(workspace).print_to_file(case_number, PrintForm.PLAN, out, "en")
+    assert "Medical equipment for a chronic illness" in pdf_text(out)

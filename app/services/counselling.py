@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
 from app.domain.cases import CaseStatus, check_transition
-from app.domain.errors import Msgid
+from app.domain.errors import N_, Msgid
 from app.domain.plan import BudgetCheck, Priority, assess_priority, check_budget
 from app.domain.session import (
     CONSENT_DECLARATIONS,
@@ -35,13 +35,15 @@ from app.domain.session import (
     status_for,
 )
 from app.formdefs import FormDef, FormRegistry, Money, load_forms, validate
-from app.formdefs.values import relevant_answers, typed
+from app.formdefs.values import Problem, relevant_answers, typed
 from app.services.cases import CaseRow, case_row, load_case, reindex
-from app.services.office import budget_settings
+from app.services.office import BudgetSettings, budget_settings
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import Case, CounsellingSession, FormResponse
 from app.store.types import utcnow
+
+BUDGET_JUSTIFICATION = "budget_justification"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class Counselling:
             return self.forms.current(form_id)
         return self.forms.version(form_id, response.form_version)
 
-    def assessment(self, state: SessionState) -> PlanAssessment:
+    def assessment(
+        self, state: SessionState, budget_rules: BudgetSettings | None = None
+    ) -> PlanAssessment:
         intake = state.responses.get("intake")
         plan = state.responses.get("plan")
         vulnerabilities: tuple[str, ...] = ()
@@ -126,7 +130,7 @@ class Counselling:
                     cost = typed(group.member("estimated_cost"), item.get("estimated_cost"))
                     if isinstance(cost, Money) and cost.currency:
                         costs.append((cost.amount, cost.currency))
-        budget = budget_settings(self.workspace)
+        budget = budget_rules or budget_settings(self.workspace)
         return PlanAssessment(
             assess_priority(ratings, vulnerabilities),
             check_budget(costs, budget.cap_eur, budget.rates_to_eur),
@@ -177,6 +181,7 @@ class Counselling:
     def complete_step(self, case_number: str, form_id: str, today: dt.date | None = None) -> None:
         """Check the form's answers and mark the step done, moving the case on."""
         self.workspace.require(Permission.WORK_ON_CASES)
+        budget_rules = budget_settings(self.workspace)  # read before the write begins
         with self.workspace.transaction() as session:
             case = load_case(session, case_number)
             self._require_editable(case)
@@ -188,6 +193,10 @@ class Counselling:
             response = self._response(session, case, form_id)
             form = self.forms.version(form_id, response.form_version)
             problems = validate(form, response.answers, today or dt.date.today())
+            if form_id == "plan":
+                problems.update(
+                    self._budget_problems(form, state, response.answers, budget_rules)
+                )
             if problems:
                 raise StepIncomplete(problems, step=Msgid(STEP_LABELS[form_id]))
             if form_id == "consent" and any(
@@ -250,6 +259,27 @@ class Counselling:
             )
             if sitting is not None and sitting.ended_at is None:
                 sitting.ended_at = utcnow()
+
+    def _budget_problems(
+        self,
+        form: FormDef,
+        state: SessionState,
+        answers: Mapping[str, Any],
+        budget_rules: BudgetSettings,
+    ) -> dict[str, Problem]:
+        """A plan above the cap needs its reasons written down, for HQ and on the paper."""
+        if not form.has_field(BUDGET_JUSTIFICATION):
+            return {}
+        budget = self.assessment(state, budget_rules).budget
+        answer = answers.get(BUDGET_JUSTIFICATION)
+        if not budget.over_cap or (isinstance(answer, str) and answer.strip()):
+            return {}
+        return {
+            BUDGET_JUSTIFICATION: Problem(
+                N_("the plan costs more than the cap of {cap} EUR: say why it is needed"),
+                {"cap": budget.cap_eur},
+            )
+        }
 
     # helpers
     def _require_editable(self, case: Case) -> None:

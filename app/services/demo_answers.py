@@ -124,13 +124,18 @@ def intake_answers(
     return answers
 
 
+DEFAULT_CAP_EUR = 1500
+
+
 def plan_answers(rng: random.Random, currency: str, rate_to_eur: float) -> dict[str, Any]:
     """A plan of one to three items, costed in EUR or partly in the local currency."""
     items = []
+    total_eur = 0
     for index, (kind, text, detail, supplier, (low, high)) in enumerate(
         rng.sample(_ITEMS, rng.choice((1, 1, 2, 2, 3)))
     ):
         cost_eur = rng.randint(low // 10, high // 10) * 10
+        total_eur += cost_eur
         local = index > 0 and currency != "EUR" and rng.random() < 0.5
         amount = round(cost_eur / rate_to_eur) if local else cost_eur
         item: dict[str, Any] = {
@@ -146,7 +151,7 @@ def plan_answers(rng: random.Random, currency: str, rate_to_eur: float) -> dict[
         items.append(item)
     ratings = {name: str(rng.choice((2, 3, 3, 4, 4, 5))) for name in
                ("feasibility", "urgency", "motivation")}  # fmt: skip
-    return {
+    answers: dict[str, Any] = {
         "assistance_items": items,
         "objectives": "Earn a stable income within six months of return.",
         "skills_use": "Builds on the work experience and skills described in the intake.",
@@ -157,3 +162,9 @@ def plan_answers(rng: random.Random, currency: str, rate_to_eur: float) -> dict[
         "motivation_rating": ratings["motivation"],
         "motivation_reasons": "Came prepared with a clear idea and own savings.",
     }
+    if total_eur > DEFAULT_CAP_EUR:
+        answers["budget_justification"] = (
+            "The second item is needed for the first one to bring an income; the supplier's "
+            "offer is the lowest of three."
+        )
+    return answers

@@ -73,7 +73,8 @@ def assessment_html(assessment: PlanAssessment) -> str:
         if budget.over_cap:
             text = _(
                 "The plan costs about {total}, more than the cap of {cap} per returnee. "
-                "Reduce it or justify the exception."
+                "Reduce it, or write why the exception is needed under “Why the plan "
+                "exceeds the budget cap”."
             ).format(total=equivalent, cap=cap)
             parts.append(f"<p style='color:#c62828; font-weight:600'>⚠ {html.escape(text)}</p>")
         else:
