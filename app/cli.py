@@ -71,8 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--admin-name", default="", metavar="NAME", help="admin's full name")
 
     demo = commands.add_parser("demo", help="add realistic synthetic cases")
-    demo.add_argument("--cases", type=int, required=True, metavar="N")
+    demo_action = demo.add_mutually_exclusive_group(required=True)
+    demo_action.add_argument("--cases", type=int, metavar="N")
+    demo_action.add_argument(
+        "--remove", action="store_true", help="delete every demo case (real cases stay)"
+    )
     demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.add_argument(
+        "--alongside-real",
+        action="store_true",
+        help="add demo cases even though the register holds real cases",
+    )
 
     cases = commands.add_parser("cases", help="list or search cases")
     cases.add_argument("--search", default="", metavar="TEXT")
@@ -196,13 +205,19 @@ def _cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
-    from app.services.demo import add_demo_cases
+    from app.services.demo import add_demo_cases, remove_demo_cases
 
-    if not 1 <= args.cases <= 100_000:
+    if not args.remove and not 1 <= args.cases <= 100_000:
         raise InvalidInput({"cases": N_("the number of demo cases is between 1 and 100000")})
     workspace = _unlock(args, paths)
     try:
-        created = add_demo_cases(workspace, args.cases, seed=args.seed)
+        if args.remove:
+            removed = remove_demo_cases(workspace)
+            print(_("Removed {count} demo cases.").format(count=removed))
+            return 0
+        created = add_demo_cases(
+            workspace, args.cases, seed=args.seed, alongside_real=args.alongside_real
+        )
     finally:
         workspace.close()
     print(_("Added {count} demo cases.").format(count=created))

@@ -136,3 +136,12 @@ class InvalidTransition(HomewardError):
     code = "HW040"
     exit_code = 2
     template = N_("A case cannot go from {current} to {target}.")
+
+
+class RealCasesPresent(HomewardError):
+    code = "HW045"
+    exit_code = 2
+    template = N_(
+        "This register already holds {count} real case(s): demo cases would mix with them. "
+        "Add them anyway with --alongside-real, or use a separate data folder (--data-dir)."
+    )

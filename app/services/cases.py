@@ -18,10 +18,13 @@ from app.domain.people import NewCaseInput, Relationship, Sex, validate_new_case
 from app.i18n.languages import LANGUAGE_CODES, LANGUAGES, country_codes, country_name
 from app.services.workspace import Workspace
 from app.store import audit, search
-from app.store.models import Case, CaseNumberCounter, HouseholdMember, Returnee
+from app.store.models import Case, CaseNumberCounter, HouseholdMember, Office, Returnee
 from app.store.types import utcnow
 
 _INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
+# Demo cases are numbered in a series of their own (DEMO-2026-00001), so they never take a
+# number from the office's real series nor pass for a real case on paper.
+DEMO_OFFICE_CODE = "DEMO"
 
 
 class SortKey(enum.StrEnum):
@@ -219,17 +222,25 @@ def next_case_number(session: Session, office_id: int, office_code: str, year: i
 
 
 def add_case(
-    session: Session, workspace: Workspace, new_case: NewCaseInput, *, at: dt.datetime | None = None
+    session: Session,
+    workspace: Workspace,
+    new_case: NewCaseInput,
+    *,
+    at: dt.datetime | None = None,
+    office: Office | None = None,
 ) -> Case:
-    """Insert an already validated case, its search row and its audit event."""
+    """Insert an already validated case, its search row and its audit event (numbered in
+    ``office``'s series, this installation's office by default)."""
     installation = workspace.installation
+    office_id, office_code = (
+        (office.id, office.code) if office else (installation.office_id, installation.office_code)
+    )
     created = at or utcnow()
     person = new_case.returnee
     case = Case(
-        case_number=next_case_number(
-            session, installation.office_id, installation.office_code, created.year
-        ),
-        office_id=installation.office_id,
+        case_number=next_case_number(session, office_id, office_code, created.year),
+        office_id=office_id,
+        is_demo=office is not None and office.code == DEMO_OFFICE_CODE,
         status=CaseStatus.INTAKE.value,
         session_language=new_case.session_language,
         country_of_return=new_case.country_of_return,

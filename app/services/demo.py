@@ -9,16 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
 from app.domain.accounts import Permission
 from app.domain.cases import CaseStatus
+from app.domain.errors import RealCasesPresent
 from app.domain.money import INDICATIVE_RATES_TO_EUR
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
 from app.formdefs import FormRegistry, load_forms
-from app.services.cases import add_case
+from app.services.cases import DEMO_OFFICE_CODE, add_case
 from app.services.demo_answers import consent_answers, intake_answers, plan_answers
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
 from app.services.workspace import Workspace
-from app.store.models import FormResponse
+from app.store import audit, search
+from app.store.models import AuditEvent, Case, FormResponse, Office
 from app.store.types import utcnow
 
 _BATCH = 500
@@ -205,12 +210,21 @@ def _responses(
     return responses
 
 
-def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None) -> int:
+def add_demo_cases(
+    workspace: Workspace, count: int, *, seed: int | None = None, alongside_real: bool = False
+) -> int:
     """Add ``count`` cases opened over the last two years; return how many were added.
 
-    Each case has the consent, intake and plan answers its status implies.
+    Each case has the consent, intake and plan answers its status implies. They are marked
+    as demo cases and numbered DEMO-…; a register that holds real cases gets them only when
+    asked explicitly (``alongside_real``).
     """
     workspace.require(Permission.WORK_ON_CASES)
+    if not alongside_real:
+        with workspace.reading() as session:
+            real = session.scalar(select(func.count(Case.id)).where(Case.is_demo.is_(False)))
+        if real:
+            raise RealCasesPresent(count=real)
     rng = random.Random(seed)
     forms = load_forms()
     now = utcnow()
@@ -219,9 +233,10 @@ def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None)
     )
     # One transaction: an interrupted demo leaves no half of it behind.
     with workspace.transaction() as session:
+        office = _demo_office(session)
         for number, at in enumerate(opened, start=1):
             new_case, country = demo_case(rng, at.date())
-            case = add_case(session, workspace, new_case, at=at)
+            case = add_case(session, workspace, new_case, at=at, office=office)
             age_days = (now - at).days
             statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
             status = _pick(rng, statuses)
@@ -233,4 +248,35 @@ def add_demo_cases(workspace: Workspace, count: int, *, seed: int | None = None)
             if number % _BATCH == 0:
                 session.flush()
                 session.expunge_all()  # keep memory flat on large demos
+                office = session.get(Office, office.id) or office
     return count
+
+
+def remove_demo_cases(workspace: Workspace) -> int:
+    """Delete every demo case with its answers, search rows and audit events; real cases
+    are untouched. Returns how many were removed."""
+    workspace.require(Permission.MANAGE_OFFICE)
+    with workspace.transaction() as session:
+        ids = list(session.scalars(select(Case.id).where(Case.is_demo.is_(True))))
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            for case_id in chunk:
+                search.remove_case(session, case_id)
+            session.execute(delete(AuditEvent).where(AuditEvent.case_id.in_(chunk)))
+            for case in session.scalars(select(Case).where(Case.id.in_(chunk))):
+                session.delete(case)
+            session.flush()
+            session.expunge_all()
+        audit.record(
+            session, "demo.removed", user_id=workspace.user.id, detail={"cases": len(ids)}
+        )
+    return len(ids)
+
+
+def _demo_office(session: Session) -> Office:
+    office = session.scalar(select(Office).where(Office.code == DEMO_OFFICE_CODE))
+    if office is None:
+        office = Office(code=DEMO_OFFICE_CODE, name="Demo cases (synthetic)")
+        session.add(office)
+        session.flush()
+    return office
