@@ -35,11 +35,13 @@ class CatalogTranslator(QTranslator):
 
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
+    ) -> str | None:
+        # None, not "": PySide6 takes "" for a translation and Qt's texts ("Close", the
+        # "Ctrl" of shortcuts) go blank; None lets Qt ask the next catalog or keep its own.
         if context not in _QT_CONTEXTS or source not in QT_STRINGS:
-            return ""
+            return None
         translated = translations(self.code).gettext(source)
-        return translated if translated != source else ""
+        return translated if translated != source else None
 
     def isEmpty(self) -> bool:
         return False
