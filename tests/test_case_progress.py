@@ -36,8 +36,8 @@ def ready_case(workspace, *costs):
     """A case whose consent, intake and plan are complete (status ready)."""
     number = CaseRegister(workspace).open_case(new_case()).case_number
     counselling = Counselling(workspace)
-    for form_id, answers in (("consent", CONSENT), ("intake", INTAKE),
-                             ("plan", plan(*(costs or (("800", "EUR"), ("9000", "GEL")))))):  # fmt: skip
+    costs = costs or (("800", "EUR"), ("9000", "GEL"))
+    for form_id, answers in (("consent", CONSENT), ("intake", INTAKE), ("plan", plan(*costs))):
         counselling.save_answers(number, form_id, answers)
         counselling.complete_step(number, form_id)
     assert counselling.state(number).case.status is CaseStatus.READY
@@ -48,7 +48,9 @@ def approval(*amounts, on=TODAY, reference="HQ/123", reason=""):
     return DecisionInput(
         DecisionOutcome.APPROVED,
         on,
-        tuple(ApprovedAmount(item, Decimal(amount), currency) for item, amount, currency in amounts),
+        tuple(
+            ApprovedAmount(item, Decimal(amount), currency) for item, amount, currency in amounts
+        ),
         reason,
         reference,
     )
@@ -102,7 +104,7 @@ def test_full_path_from_ready_to_closed(workspace):
     assert form.items[1].currencies == ("GEL", "EUR") and form.plan_revision == plan_revision
     assert form.items[0].type_label == "Micro-business start-up"
 
-    decided = dt.date(2026, 12, 3) if TODAY >= dt.date(2026, 12, 3) else TODAY
+    decided = TODAY - dt.timedelta(days=3)
     # item 2 without a currency: in the item's own (GEL, indicative rate 0.32)
     done = progress.record_decision(
         workspace, number, approval((2, "1250", ""), (1, "800.00", "EUR"), on=decided)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.accounts import Permission, may
+from app.domain.accounts import may
 from app.domain.cases import CaseStatus
 from app.domain.decisions import (
     MAX_NOTE_LENGTH,
