@@ -118,6 +118,27 @@ def _parser() -> argparse.ArgumentParser:
     office.add_argument("--rates-date", metavar="YYYY-MM-DD", help="date of the rates")
     office.add_argument("--json", action="store_true")
 
+    status = commands.add_parser(
+        "status", help="move a case on: submitted, decision received, implementation, closed"
+    )
+    status.add_argument("case_number", metavar="CASE_NUMBER")
+    status.add_argument(
+        "target", choices=list(_STATUS_MOVES), metavar="STATUS",
+        help="one of: " + ", ".join(_STATUS_MOVES) + " (planning: revise a rejected plan)",
+    )  # fmt: skip
+    status.add_argument(
+        "--reason", default="", metavar="TEXT",
+        help="the decision's reason (required for rejected); for other moves, a note",
+    )  # fmt: skip
+    status.add_argument(
+        "--amount", action="append", default=[], metavar="ITEM=AMOUNT[:CUR]",
+        help="approved amount of assistance item ITEM (from 1), in the item's currency unless "
+        "CUR (the item's or EUR) is given; repeatable",
+    )  # fmt: skip
+    status.add_argument("--decided-on", metavar="YYYY-MM-DD", help="default: today")
+    status.add_argument("--reference", default="", metavar="REF", help="e.g. HQ's letter number")
+    status.add_argument("--json", action="store_true")
+
     languages = commands.add_parser("languages", help="supported languages")
     languages.add_argument("--json", action="store_true")
     return parser
@@ -406,6 +427,94 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
+_STATUS_MOVES = ("submitted", "approved", "rejected", "in_implementation", "closed", "planning")
+_AMOUNT_FORMAT = N_("write each amount as ITEM=AMOUNT or ITEM=AMOUNT:CUR, e.g. 1=500 or 2=9000:GEL")
+
+
+def _cmd_status(args: argparse.Namespace, paths: DataPaths) -> int:
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    from app.domain.cases import STATUS_LABELS
+    from app.services import case_progress as progress
+
+    deciding = args.target in ("approved", "rejected")
+    if not deciding and (args.amount or args.decided_on or args.reference):
+        only = N_(
+            "--amount, --decided-on and --reference belong to a decision (approved or rejected)"
+        )
+        raise InvalidInput({"decision": only})
+    amounts = []
+    for text in args.amount:
+        item, sep, rest = text.partition("=")
+        value, _colon, currency = rest.partition(":")
+        try:
+            amount = progress.ApprovedAmount(int(item), Decimal(value.strip()), currency.strip())
+        except (ValueError, InvalidOperation):
+            raise InvalidInput({"amount": _AMOUNT_FORMAT}) from None
+        if not sep:
+            raise InvalidInput({"amount": _AMOUNT_FORMAT})
+        amounts.append(amount)
+    try:
+        decided_on = dt.date.fromisoformat(args.decided_on) if args.decided_on else dt.date.today()
+    except ValueError:
+        raise InvalidInput({"decided_on": N_("write the date as YYYY-MM-DD")}) from None
+    workspace = _unlock(args, paths)
+    try:
+        if deciding:
+            decision = progress.DecisionInput(
+                progress.DecisionOutcome(args.target),
+                decided_on,
+                tuple(amounts),
+                args.reason,
+                args.reference,
+            )
+            result = progress.record_decision(workspace, args.case_number, decision)
+        else:
+            move = {
+                "submitted": progress.submit,
+                "in_implementation": progress.start_implementation,
+                "closed": progress.close_case,
+                "planning": progress.revise_plan,
+            }[args.target]
+            result = move(workspace, args.case_number, args.reason)
+    finally:
+        workspace.close()
+    decided = result.decision
+    total = decided.approved_total_eur if decided else None
+    if args.json:
+        _emit_json(
+            {
+                "case_number": result.case.case_number,
+                "previous_status": result.previous.value,
+                "status": result.case.status.value,
+                "decision": None
+                if decided is None
+                else {
+                    "outcome": decided.outcome.value,
+                    "decided_on": decided.decided_on.isoformat(),
+                    "reference": decided.reference,
+                    "reason": decided.reason,
+                    "source": decided.source.value,
+                    "approved_amounts": [a.to_json() for a in decided.amounts],
+                    "approved_total_eur": format(total, "f") if total is not None else None,
+                    "plan_revision": decided.plan_revision,
+                },
+            }
+        )
+        return 0
+    print(
+        _("{case_number}: {previous} → {status}.").format(
+            case_number=result.case.case_number,
+            previous=_(STATUS_LABELS[result.previous]),
+            status=_(STATUS_LABELS[result.case.status]),
+        )
+    )
+    if total is not None:
+        print(_("Approved total: {total}").format(total=f"{total:.2f} EUR"))
+    return 0
+
+
 def _cmd_languages(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.services.languages import language_report
 
@@ -427,6 +536,7 @@ _HANDLERS: dict[str, Handler] = {
     "print": _cmd_print,
     "users": _cmd_users,
     "office": _cmd_office,
+    "status": _cmd_status,
     "languages": _cmd_languages,
 }
 

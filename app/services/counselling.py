@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
-from app.domain.cases import CaseStatus, check_transition
+from app.domain.cases import STATUS_LABELS, CaseStatus, check_transition
+from app.domain.decisions import DECISION_STATUSES, DecisionRequired
 from app.domain.errors import N_, Msgid
 from app.domain.plan import BudgetCheck, Priority, assess_priority, check_budget
 from app.domain.session import (
@@ -217,8 +218,13 @@ class Counselling:
             self._follow_steps(session, case)
 
     def change_status(self, case_number: str, target: CaseStatus, reason: str = "") -> CaseRow:
-        """Move a case to ``target`` if the programme allows it (e.g. the migrant withdraws)."""
+        """Move a case to ``target`` if the programme allows it (e.g. the migrant withdraws).
+
+        Approved and rejected come only with the decision (case_progress.record_decision).
+        """
         self.workspace.require(Permission.WORK_ON_CASES)
+        if target in DECISION_STATUSES:
+            raise DecisionRequired(status=Msgid(STATUS_LABELS[target]))
         with self.workspace.transaction() as session:
             case = load_case(session, case_number)
             self._move(session, case, target, reason)
@@ -314,18 +320,7 @@ class Counselling:
             self._move(session, case, SESSION_STATUSES[position])
 
     def _move(self, session: Session, case: Case, target: CaseStatus, reason: str = "") -> None:
-        current = CaseStatus(case.status)
-        check_transition(current, target)
-        case.status = target.value
-        case.revision += 1
-        case.updated_at = utcnow()
-        audit.record(
-            session,
-            "case.status_changed",
-            user_id=self.workspace.user.id,
-            case=case,
-            detail={"from": current.value, "to": target.value, "reason_given": bool(reason)},
-        ).note = reason
+        move_case(session, case, target, self.workspace.user.id, reason)
 
     def _state(self, case: Case) -> SessionState:
         return SessionState(
@@ -343,6 +338,27 @@ class Counselling:
                 for r in case.responses
             },
         )
+
+
+def move_case(
+    session: Session, case: Case, target: CaseStatus, user_id: int, reason: str = ""
+) -> None:
+    """Move ``case`` to ``target`` if the programme allows it, with its audit event.
+
+    Shared by the session (steps, withdrawal) and the later steps (app.services.case_progress).
+    """
+    current = CaseStatus(case.status)
+    check_transition(current, target)
+    case.status = target.value
+    case.revision += 1
+    case.updated_at = utcnow()
+    audit.record(
+        session,
+        "case.status_changed",
+        user_id=user_id,
+        case=case,
+        detail={"from": current.value, "to": target.value, "reason_given": bool(reason)},
+    ).note = reason
 
 
 def _clean(answers: Mapping[str, Any]) -> dict[str, Any]:
