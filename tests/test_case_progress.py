@@ -37,7 +37,8 @@ def ready_case(workspace, *costs):
     number = CaseRegister(workspace).open_case(new_case()).case_number
     counselling = Counselling(workspace)
     costs = costs or (("800", "EUR"), ("9000", "GEL"))
-    for form_id, answers in (("consent", CONSENT), ("intake", INTAKE), ("plan", plan(*costs))):
+    planned = {**plan(*costs), "budget_justification": "The course needs the machines."}
+    for form_id, answers in (("consent", CONSENT), ("intake", INTAKE), ("plan", planned)):
         counselling.save_answers(number, form_id, answers)
         counselling.complete_step(number, form_id)
     assert counselling.state(number).case.status is CaseStatus.READY

@@ -82,6 +82,8 @@ def fill_plan(qtbot, window):
         item.editors["estimated_cost"].currency.setCurrentText(currency)
     qtbot.keyClicks(editor(window, "plan", "objectives").text, "Own income in six months.")
     qtbot.keyClicks(editor(window, "plan", "skills_use").text, "Ten years of tailoring.")
+    # 800 EUR and 9000 GEL are above the cap: the reason is written down
+    qtbot.keyClicks(editor(window, "plan", "budget_justification").text, "Both are needed.")
     for criterion in ("feasibility", "urgency", "motivation"):
         choose(window, "plan", f"{criterion}_rating", "4")
         qtbot.keyClicks(editor(window, "plan", f"{criterion}_reasons").text, "Explained.")

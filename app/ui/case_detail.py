@@ -7,8 +7,12 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from app.domain.cases import STATUS_LABELS
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.i18n import gettext as _
+from app.services.case_progress import DecisionView
 from app.services.cases import CaseDetail
+from app.ui.case_progress_dialog import DecisionSummaryLabel
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
+
+DEMO_STYLE = "background: #fff3cd; color: #5c3c00; padding: 4px; border-radius: 3px;"
 
 
 class CaseDetailPane(QWidget):
@@ -20,6 +24,13 @@ class CaseDetailPane(QWidget):
         self.title.setObjectName("caseTitle")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
+        self.demo_note = QLabel()
+        self.demo_note.setObjectName("demoNote")
+        self.demo_note.setWordWrap(True)
+        self.demo_note.setStyleSheet(DEMO_STYLE)
+        layout.addWidget(self.demo_note)
+        self.decision = DecisionSummaryLabel()
+        layout.addWidget(self.decision)
         self._facts = QFormLayout()
         layout.addLayout(self._facts)
         self._household_box = QGroupBox(_("Household"))
@@ -28,7 +39,7 @@ class CaseDetailPane(QWidget):
         layout.addStretch(1)
         self.show_case(None)
 
-    def show_case(self, detail: CaseDetail | None) -> None:
+    def show_case(self, detail: CaseDetail | None, decision: DecisionView | None = None) -> None:
         while self._facts.rowCount():
             self._facts.removeRow(0)
         while self._household.count():
@@ -37,8 +48,11 @@ class CaseDetailPane(QWidget):
                 item.widget().hide()  # deleteLater alone leaves it drawn until the next loop
                 item.widget().deleteLater()
         self._household_box.setTitle(_("Household"))
+        self.decision.show_decision(decision if detail is not None else None)
+        self.demo_note.setVisible(detail is not None and detail.row.is_demo)
+        self.demo_note.setText(_("Demo case: synthetic data, not a real person."))
         if detail is None:
-            self.title.setStyleSheet("color: palette(mid);")
+            self.title.setStyleSheet("color: palette(window-text);")
             self.title.setText(_("Select a case in the list, or press Ctrl+N for a new one."))
             self._household_box.hide()
             return

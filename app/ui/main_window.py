@@ -11,11 +11,13 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -28,15 +30,22 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.config import load_settings, save_settings
 from app.domain.accounts import ROLE_LABELS, Permission, may
+from app.domain.errors import HomewardError
 from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
+from app.services.case_progress import latest_decision
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
+from app.services.demo import remove_demo_cases
 from app.services.printing import Printing
 from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
+from app.ui.case_history import CaseHistoryDialog
+from app.ui.case_progress_dialog import MoveCaseDialog
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
+from app.ui.errors import show_error
+from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
@@ -44,9 +53,14 @@ from app.ui.print_dialog import PrintDialog
 from app.ui.session.window import SessionWindow
 
 SEARCH_DELAY_MS = 150
+# Default widths; the name takes what is left, so the table never needs a horizontal scroll.
+_NATIVE = QKeySequence.SequenceFormat.NativeText
+COLUMN_WIDTHS = (125, None, 95, 115, 180, 125, 100, 135)
 
 
 class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+
     def __init__(self, workspace: Workspace, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -71,9 +85,13 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((130, 220, 100, 110, 200, 110, 100, 140)):
-            header.resizeSection(column, width)
+        header.setStretchLastSection(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            if width is None:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.resizeSection(column, width)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.detail = CaseDetailPane()
@@ -116,17 +134,43 @@ class MainWindow(QMainWindow):
         self.budget_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
+        self.move_action = QAction(self)
+        self.move_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.move_action.triggered.connect(self.open_move_case)
+        self.history_action = QAction(self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.open_history)
+        self.guide_action = QAction(self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self.open_guide)
+        self.remove_demo_action = QAction(self)
+        self.remove_demo_action.triggered.connect(self.remove_demo)
+        self.remove_demo_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
+        self.sign_out_action = QAction(self)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        # actions on the selected case: greyed while none is selected
+        self.case_actions = (self.session_action, self.print_action, self.move_action,
+                             self.history_action)  # fmt: skip
 
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_case_action)
         self.file_menu.addAction(self.session_action)
         self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
+        self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.find_action)
+        self.case_menu = self.menuBar().addMenu("")
+        self.case_menu.setObjectName("caseMenu")
+        self.case_menu.addAction(self.session_action)
+        self.case_menu.addAction(self.move_action)
+        self.case_menu.addAction(self.history_action)
+        self.case_menu.addAction(self.print_action)
         self.office_menu = self.menuBar().addMenu("")
         self.office_menu.addAction(self.budget_action)
+        self.office_menu.addSeparator()
+        self.office_menu.addAction(self.remove_demo_action)
         self.language_menu = self.menuBar().addMenu("")
         self.language_menu.setObjectName("languageMenu")
         self.language_actions = QActionGroup(self)
@@ -138,6 +182,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
         self.language_actions.triggered.connect(self._language_chosen)
         self.help_menu = self.menuBar().addMenu("")
+        self.help_menu.addAction(self.guide_action)
         self.help_menu.addAction(self.about_action)
 
         toolbar = QToolBar()
@@ -146,6 +191,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.new_case_action)
         toolbar.addAction(self.session_action)
         toolbar.addAction(self.print_action)
+        toolbar.addAction(self.move_action)
         toolbar.addSeparator()
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
@@ -158,6 +204,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._update_count)
         self.retranslate()
         self._restore_state()
+        self._case_selected(None)
 
     def retranslate(self) -> None:
         """Set every text in the interface language (again, after a switch)."""
@@ -169,6 +216,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About Homeward"))
         self.budget_action.setText(_("&Budget and exchange rates…"))
+        self.move_action.setText(_("&Move case on…"))
+        self.history_action.setText(_("Case &history…"))
+        self.guide_action.setText(_("&Guide and shortcuts"))
+        self.remove_demo_action.setText(_("Remove &demo cases…"))
+        self.sign_out_action.setText(_("Sign &out"))
+        self.case_menu.setTitle(_("&Case"))
         self.office_menu.setTitle(_("&Office"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
@@ -227,9 +280,88 @@ class MainWindow(QMainWindow):
     def open_budget(self) -> None:
         OfficeBudgetDialog(self.workspace, self).exec()
 
-    def open_print(self) -> PrintDialog | None:
+    def selected_row(self) -> CaseRow | None:
         rows = self.table.selectionModel().selectedRows()
-        row = rows[0].data(ROW_ROLE) if rows else None
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def open_move_case(self) -> MoveCaseDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        window = self.sessions.get(row.case_number)
+        if window is not None and shiboken6.isValid(window) and not window.save_now():
+            return None  # what is typed there must reach the store before the case moves
+        dialog = MoveCaseDialog(self.workspace, row.case_number, self)
+        dialog.moved.connect(self._case_changed)
+        dialog.show()
+        return dialog
+
+    def open_history(self) -> CaseHistoryDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = CaseHistoryDialog(self.workspace, row.case_number, self)
+        dialog.show()
+        return dialog
+
+    def open_guide(self) -> HelpDialog:
+        actions = [self.new_case_action, self.find_action, self.session_action,
+                   self.move_action, self.history_action, self.print_action,
+                   self.guide_action, self.quit_action]  # fmt: skip
+        rows = [
+            *shortcut_rows(actions),
+            (_("Save the answers now (session)"), QKeySequence("Ctrl+S").toString(_NATIVE)),
+            (_("Complete this step (session)"), QKeySequence("Ctrl+Return").toString(_NATIVE)),
+            (_("Next question"), QKeySequence("Tab").toString(_NATIVE)),
+        ]
+        dialog = HelpDialog(rows, self)
+        dialog.show()
+        return dialog
+
+    def remove_demo(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            _("Remove demo cases"),
+            _("Delete every demo case (numbered DEMO-…)? Real cases are not touched."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for case_number in [n for n in self.sessions if n.startswith("DEMO-")]:
+            window = self.sessions[case_number]
+            if shiboken6.isValid(window):
+                window.close()
+        try:
+            removed = remove_demo_cases(self.workspace)
+        except HomewardError as error:
+            show_error(self, error)
+            return
+        self.model.reload()
+        self.statusBar().showMessage(
+            ngettext("{count} demo case removed.", "{count} demo cases removed.", removed).format(
+                count=removed
+            ),
+            6000,
+        )
+
+    def sign_out(self) -> None:
+        """Close every session (saving what was typed), then hand back to the sign-in."""
+        for window in list(self.sessions.values()):
+            if shiboken6.isValid(window) and not window.close():
+                return  # a session could not save and the counsellor kept it open
+        self.save_state()
+        self.sign_out_requested.emit()
+
+    def _case_changed(self, case_number: str) -> None:
+        self.model.reload()
+        self.select_case(case_number)
+        window = self.sessions.get(case_number)
+        if window is not None and shiboken6.isValid(window):
+            window.reload()
+
+    def open_print(self) -> PrintDialog | None:
+        row = self.selected_row()
         if row is None:
             self.statusBar().showMessage(_("Select a case to print."), 4000)
             return None
@@ -291,12 +423,22 @@ class MainWindow(QMainWindow):
         self.count_label.setText(
             ngettext("{count} case", "{count} cases", total).format(count=total)
         )
-        self.detail.show_case(None)
+        self._case_selected(None)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
-        row = indexes[0].data(ROW_ROLE) if indexes else None
-        self.detail.show_case(self.register.detail(row.case_number) if row else None)
+        self._case_selected(indexes[0].data(ROW_ROLE) if indexes else None)
+
+    def _case_selected(self, row: CaseRow | None) -> None:
+        for action in self.case_actions:
+            action.setEnabled(row is not None)
+        if row is None:
+            self.detail.show_case(None)
+            return
+        self.detail.show_case(
+            self.register.detail(row.case_number),
+            latest_decision(self.workspace, row.case_number),
+        )
 
     def _about(self) -> None:
         QMessageBox.about(

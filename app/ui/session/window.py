@@ -43,6 +43,18 @@ log = logging.getLogger("homeward.ui")
 SAVE_DELAY_MS = 600
 
 
+def locked_reason(status: CaseStatus) -> str:
+    """Why the answers of a case in ``status`` are shown greyed, in words."""
+    if status is CaseStatus.WITHDRAWN:
+        return _("The migrant withdrew from the programme: the answers are kept as they were "
+                 "and can no longer be changed.")  # fmt: skip
+    if status is CaseStatus.REJECTED:
+        return _("The plan was rejected. To revise it, move the case back to planning "
+                 "(Case menu, Move case on…).")  # fmt: skip
+    return _("This case is {status}: the answers are what was submitted and can no longer "
+             "be changed here.").format(status=_(STATUS_LABELS[status]).lower())  # fmt: skip
+
+
 class SessionWindow(QMainWindow):
     closed = Signal(str)
 
@@ -116,6 +128,12 @@ class SessionWindow(QMainWindow):
         self.print_button.clicked.connect(self.open_print)
         self.saved = QLabel()
         self.saved.setObjectName("savedIndicator")
+        self.locked_note = QLabel()
+        self.locked_note.setObjectName("lockedNote")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setStyleSheet(
+            "background: #e8eaf6; color: #1a237e; padding: 6px; border-radius: 3px;"
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.print_button)
@@ -128,6 +146,7 @@ class SessionWindow(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.locked_note)
         right_layout.addWidget(self.stack, 1)
         right_layout.addLayout(buttons)
         splitter = QSplitter()
@@ -256,6 +275,13 @@ class SessionWindow(QMainWindow):
         self.state = self.counselling.state(self.case_number)
         self._refresh()
 
+    def reload(self) -> None:
+        """The case changed elsewhere (e.g. it moved on): show its status and lock or unlock."""
+        self._reload_state()
+        for page in self.pages.values():
+            page.setEnabled(self.state.editable)
+        self._step_chosen(self._step_index())
+
     # steps
     def complete_current(self) -> None:
         step = self.current_step()
@@ -336,6 +362,8 @@ class SessionWindow(QMainWindow):
         self.title.setText(f"{case.case_number} — {name}")
         self.setWindowTitle(f"{case.case_number} — {name} — Homeward")
         self.status.setText(_(STATUS_LABELS[case.status]))
+        self.locked_note.setVisible(not self.state.editable)
+        self.locked_note.setText(locked_reason(case.status))
         for row, step in enumerate(STEPS):
             done = step in FORM_STEPS and self.state.completed(step)
             item = self.steps.item(row)
