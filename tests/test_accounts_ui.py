@@ -326,6 +326,8 @@ def test_sign_out_closes_everything_and_signs_in_again(qtbot, installed, workspa
     monkeypatch.setattr(application, "MainWindow", SignOutWindow)
     monkeypatch.setattr(LoginDialog, "exec", login)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    # Not under test, and it would leave Qt translators installed for the tests after this.
+    monkeypatch.setattr(application, "apply_language", lambda app, code: None)
     stuck = QTimer()  # a failure must not hang the run
     stuck.setSingleShot(True)
     stuck.timeout.connect(lambda: QApplication.instance().exit(99))

@@ -74,7 +74,7 @@ class AddAccountDialog(QDialog):
             "password": ProblemLabel("passwordProblem"),
             "repeat": ProblemLabel("repeatProblem"),
         }
-        self.message = ProblemLabel("addAccountMessage")
+        self.message = ProblemLabel("addAccountMessage", wrap=True)
 
         form = QFormLayout()
         for label, field, name in (
@@ -99,7 +99,7 @@ class AddAccountDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        self.resize(460, 0)
 
     def _show(self, problems: dict[str, str | None], message: str | None = None) -> None:
         for name, label in self.problems.items():
@@ -160,7 +160,7 @@ class ResetPasswordDialog(QDialog):
         self.repeat = password_edit("repeatPassword")
         self.password_problem = ProblemLabel("passwordProblem")
         self.repeat_problem = ProblemLabel("repeatProblem")
-        self.message = ProblemLabel("resetMessage")
+        self.message = ProblemLabel("resetMessage", wrap=True)
         form = QFormLayout()
         form.addRow(_("Temporary password"), self.password)
         form.addRow("", self.password_problem)
@@ -179,7 +179,7 @@ class ResetPasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.resize(420, 0)
 
     def _show(self, password: str | None, repeat: str | None, message: str | None) -> None:
         self.password_problem.say(password)
@@ -247,13 +247,14 @@ class AccountsDialog(QDialog):
         self.hint = QLabel()
         self.hint.setObjectName("accountHint")
         self.hint.setWordWrap(True)
-        self.message = ProblemLabel("accountsMessage")
+        self.message = ProblemLabel("accountsMessage", wrap=True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         close.rejected.connect(self.reject)
 
         actions = QHBoxLayout()
         for button in (self.add_button, self.reset_button, self.disable_button):
+            button.setAutoDefault(False)  # Enter in the table opens nothing by surprise
             actions.addWidget(button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)

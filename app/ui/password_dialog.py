@@ -33,11 +33,13 @@ def password_edit(name: str) -> QLineEdit:
 class ProblemLabel(QLabel):
     """One line in red under a field (or the form), hidden while there is nothing to say."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, wrap: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setStyleSheet(PROBLEM_STYLE)
-        self.setWordWrap(True)
+        # A field's problem stays one line (the dialog widens): a wrapped label in a form
+        # layout can be clipped. A message for the whole dialog wraps.
+        self.setWordWrap(wrap)
         self.hide()
 
     def say(self, text: str | None) -> None:
@@ -74,7 +76,7 @@ class ChangePasswordDialog(QDialog):
         self.current = password_edit("currentPassword")
         self.new_password = password_edit("newPassword")
         self.repeat = password_edit("repeatPassword")
-        self.message = ProblemLabel("passwordMessage")
+        self.message = ProblemLabel("passwordMessage", wrap=True)
 
         form = QFormLayout()
         if not forced:
@@ -105,7 +107,7 @@ class ChangePasswordDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.resize(420, 0)
         (self.new_password if forced else self.current).setFocus()
 
     def accept(self) -> None:
