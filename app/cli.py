@@ -99,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--paper", choices=["A4", "Letter"], default="A4")
     printing.add_argument("--out", required=True, metavar="FILE.pdf")
 
-    users = commands.add_parser("users", help="list or add user accounts")
+    users = commands.add_parser("users", help="list, add, disable user accounts; passwords")
     users_commands = users.add_subparsers(dest="users_command", required=True)
     users_commands.add_parser("list", help="list accounts").add_argument(
         "--json", action="store_true"
@@ -108,6 +108,19 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("username")
     add.add_argument("--role", choices=["counsellor", "supervisor", "admin"], required=True)
     add.add_argument("--name", default="", help="full name")
+    disable = users_commands.add_parser("disable", help="disable an account (admins only)")
+    disable.add_argument("username")
+    reset = users_commands.add_parser(
+        "reset-password",
+        help="give an account a temporary password (from $HOMEWARD_NEW_PASSWORD or a prompt), "
+        "to be changed at its next sign-in; enables a disabled account (admins only)",
+    )
+    reset.add_argument("username")
+    users_commands.add_parser(
+        "passwd",
+        help="change your own password (current: $HOMEWARD_PASSWORD or a prompt; new: "
+        "$HOMEWARD_NEW_PASSWORD or a prompt)",
+    )
 
     office = commands.add_parser("office", help="show or change the budget cap and rates")
     office.add_argument("--budget-cap", type=int, metavar="EUR", help="cap per returnee")
@@ -167,13 +180,19 @@ def _password(prompt: str, *, confirm: bool = False) -> str:
     return first
 
 
-def _new_account_password(username: str) -> str:
-    """The new account's own password: never the signed-in admin's HOMEWARD_PASSWORD."""
+NEW_PASSWORD_NEEDED = N_(
+    "A new password is needed: type it at the prompt or set HOMEWARD_NEW_PASSWORD."
+)
+
+
+def _new_account_password(username: str, *, needed: str | None = None) -> str:
+    """Another account's password (new, or temporary after a reset), or the signed-in user's
+    new one: never the HOMEWARD_PASSWORD that signs in."""
     from_env = os.environ.get(NEW_PASSWORD_ENV)
     if from_env:
         return from_env
     if not sys.stdin.isatty():
-        raise NewPasswordRequired()
+        raise NewPasswordRequired(needed)
     first = getpass.getpass(_("Password for {user}: ").format(user=username))
     if getpass.getpass(_("Repeat the password: ")) != first:
         raise PasswordMismatch()
@@ -348,14 +367,34 @@ def _cmd_print(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.domain.accounts import Role
-    from app.services.accounts import add_account, list_accounts
+    from app.services.accounts import (
+        add_account,
+        disable_account,
+        list_accounts,
+        reset_password,
+    )
 
+    if args.users_command == "passwd":
+        return _users_passwd(args, paths)
     workspace = _unlock(args, paths)
     try:
         if args.users_command == "add":
             password = _new_account_password(args.username)
             account = add_account(workspace, args.username, args.name, Role(args.role), password)
             print(_("Added {user} ({role}).").format(user=account.username, role=account.role))
+            return 0
+        if args.users_command == "disable":
+            account = disable_account(workspace, args.username)
+            print(_("Disabled {user}.").format(user=account.username))
+            return 0
+        if args.users_command == "reset-password":
+            password = _new_account_password(args.username, needed=NEW_PASSWORD_NEEDED)
+            account = reset_password(workspace, args.username, password)
+            print(
+                _("Reset the password of {user}; a new one is chosen at the next sign-in.").format(
+                    user=account.username
+                )
+            )
             return 0
         accounts = list_accounts(workspace)
     finally:
@@ -368,13 +407,40 @@ def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
                     "name": a.display_name,
                     "role": a.role.value,
                     "active": a.active,
+                    "must_change_password": a.must_change_password,
+                    "last_sign_in": a.last_login_at.isoformat() if a.last_login_at else None,
                 }
                 for a in accounts
             ]
         )
     else:
         for a in accounts:
-            print(f"{a.username:<20} {a.role.value:<11} {a.display_name}")
+            state = "active" if a.active else "disabled"
+            flag = "  must-change-password" if a.must_change_password else ""
+            print(f"{a.username:<20} {a.role.value:<11} {state:<9} {a.display_name}{flag}")
+    return 0
+
+
+def _users_passwd(args: argparse.Namespace, paths: DataPaths) -> int:
+    """The signed-in user's own password; the one way to replace a temporary password here."""
+    from app.domain.errors import NotInitialised
+    from app.services.accounts import change_password, change_temporary_password
+    from app.services.workspace import unlock
+
+    if not paths.is_initialised():
+        raise NotInitialised(path=str(paths.root))
+    username = args.user or os.environ.get(USER_ENV) or None
+    current = _password(_("Current password: "))
+    workspace = unlock(paths, username, current, allow_temporary_password=True)
+    try:
+        new = _new_account_password(workspace.user.username, needed=NEW_PASSWORD_NEEDED)
+        if workspace.user.must_change_password:
+            change_temporary_password(workspace, current, new)
+        else:
+            change_password(workspace, current, new)
+    finally:
+        workspace.close()
+    print(_("Changed the password of {user}.").format(user=workspace.user.username))
     return 0
 
 

@@ -6,7 +6,13 @@ import enum
 import re
 import unicodedata
 
-from app.domain.errors import N_
+from app.domain.errors import (
+    N_,
+    CannotDisableYourself,
+    CannotResetYourOwnPassword,
+    HomewardError,
+    LastAdministrator,
+)
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -60,4 +66,33 @@ def password_problem(password: str) -> str | None:
         return N_("the password must have at least {min_length} characters")
     if not password.strip():
         return N_("the password cannot be only spaces")
+    return None
+
+
+def disable_refusal(
+    username: str, *, signed_in: str, role: Role, active: bool, active_admins: int
+) -> HomewardError | None:
+    """Why the signed-in user may not disable ``username``, or None. An office must keep an
+    administrator who can sign in, and nobody locks themselves out by a slip."""
+    if username == signed_in:
+        return CannotDisableYourself()
+    if active and role is Role.ADMIN and active_admins <= 1:
+        return LastAdministrator(username=username)
+    return None
+
+
+def reset_refusal(username: str, *, signed_in: str) -> HomewardError | None:
+    """Why the signed-in user may not reset ``username``'s password, or None."""
+    if username == signed_in:
+        return CannotResetYourOwnPassword()
+    return None
+
+
+def new_password_problem(current: str, new: str) -> str | None:
+    """Why ``new`` cannot replace ``current``; after a reset, keeping the temporary password
+    would leave the account open to whoever set it."""
+    if problem := password_problem(new):
+        return problem
+    if unicodedata.normalize("NFC", new) == unicodedata.normalize("NFC", current):
+        return N_("the new password must differ from the current one")
     return None

@@ -145,3 +145,39 @@ class RealCasesPresent(HomewardError):
         "This register already holds {count} real case(s): demo cases would mix with them. "
         "Add them anyway with --alongside-real, or use a separate data folder (--data-dir)."
     )
+
+
+class CannotDisableYourself(HomewardError):
+    code = "HW050"
+    exit_code = 3
+    template = N_("You cannot disable your own account.")
+
+
+class LastAdministrator(HomewardError):
+    code = "HW051"
+    exit_code = 3
+    template = N_(
+        "{username} is the last active administrator and cannot be disabled: add another "
+        "administrator first."
+    )
+
+
+class UserNotFound(HomewardError):
+    code = "HW052"
+    exit_code = 4
+    template = N_("No user named {username}.")
+
+
+class PasswordChangeRequired(HomewardError):
+    code = "HW053"
+    exit_code = 3
+    template = N_(
+        "An administrator reset the password of {username}: choose a new one first, at "
+        "sign-in in the app or with 'homeward users passwd'."
+    )
+
+
+class CannotResetYourOwnPassword(HomewardError):
+    code = "HW054"
+    exit_code = 3
+    template = N_("A reset is for other accounts: change your own password instead.")

@@ -27,14 +27,24 @@ from app.domain.errors import (
     AccountDisabled,
     AlreadyInitialised,
     AuthenticationFailed,
+    HomewardError,
     InvalidInput,
     NotInitialised,
     NotPermitted,
+    PasswordChangeRequired,
     StoreUnreadable,
 )
 from app.store import audit, migrate
 from app.store.engine import open_engine, session_factory
-from app.store.keyring import KdfParams, Keyring, new_store_key, reseal
+from app.store.keyring import (
+    KdfParams,
+    Keyring,
+    SlotBefore,
+    new_store_key,
+    remove_slot,
+    reseal,
+    restore_slot,
+)
 from app.store.models import Installation, Office, UserAccount
 from app.store.types import utcnow
 
@@ -50,6 +60,8 @@ class CurrentUser:
     username: str
     display_name: str
     role: Role
+    # An administrator reset the password: the user chooses a new one before anything else.
+    must_change_password: bool
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class Workspace:
         self._sessions: sessionmaker[Session] = session_factory(engine)
         self.user = user
         self.installation = installation
+        self._slot_changes: list[SlotBefore] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -97,10 +110,48 @@ class Workspace:
         if not may(self.user.role, permission):
             raise NotPermitted(role=self.user.role.value)
 
+    @contextmanager
+    def account_transaction(self) -> Iterator[Session]:
+        """A transaction that also changes key slots (:meth:`seal_for`, :meth:`remove_slot`).
+
+        Change the slots last, just before the commit: if anything fails after that, the
+        commit included, the key ring is put back as it was, so that an account and its slot
+        change together or not at all."""
+        changes: list[SlotBefore] = []
+        self._slot_changes = changes
+        try:
+            with self.transaction() as session:
+                yield session
+        except BaseException:
+            for before in reversed(changes):
+                try:
+                    self.keyring = restore_slot(self.paths.keyring, before)
+                except HomewardError:
+                    log.error("the key slot of %s could not be put back", before.username)
+            raise
+        finally:
+            self._slot_changes = None
+
     def seal_for(self, username: str, password: str) -> None:
         """Give ``username`` a key slot opened by ``password`` (saved at once, on top of
         whatever another program changed in the key ring since this one was opened)."""
-        self.keyring = reseal(self.paths.keyring, username, password, self._store_key)
+        self.keyring, before = reseal(self.paths.keyring, username, password, self._store_key)
+        if self._slot_changes is not None:
+            self._slot_changes.append(before)
+
+    def check_password(self, password: str) -> None:
+        """:class:`AuthenticationFailed` unless ``password`` opens the signed-in user's slot
+        as it is on disk now (another program may have changed it since sign-in)."""
+        Keyring.load(self.paths.keyring).open(self.user.username, password)
+
+    def remove_slot(self, username: str) -> None:
+        """Take ``username``'s key slot away: their password no longer opens the store. The
+        signed-in user becomes the one offered by default if ``username`` was."""
+        self.keyring, before = remove_slot(
+            self.paths.keyring, username, new_default=self.user.username
+        )
+        if self._slot_changes is not None:
+            self._slot_changes.append(before)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -190,9 +241,18 @@ def default_username(paths: DataPaths) -> str:
 
 
 def unlock(
-    paths: DataPaths, username: str | None, password: str, *, sign_in: bool = False
+    paths: DataPaths,
+    username: str | None,
+    password: str,
+    *,
+    sign_in: bool = False,
+    allow_temporary_password: bool = False,
 ) -> Workspace:
-    """Open the store as ``username`` (the first administrator when None)."""
+    """Open the store as ``username`` (the first administrator when None).
+
+    An account whose password an administrator reset is refused unless the caller makes the
+    user choose a new password at once (``allow_temporary_password``: the sign-in dialog,
+    ``homeward users passwd``); ``user.must_change_password`` then tells it to."""
     if not paths.is_initialised():
         raise NotInitialised(path=str(paths.root))
     keyring = Keyring.load(paths.keyring)
@@ -210,11 +270,18 @@ def unlock(
                 raise AuthenticationFailed()
             if not account.active:
                 raise AccountDisabled(username=name)
+            if account.must_change_password and not allow_temporary_password:
+                raise PasswordChangeRequired(username=name)
             if sign_in:
                 account.last_login_at = utcnow()
                 audit.record(session, "account.signed_in", user_id=account.id)
             user = CurrentUser(
-                account.id, account.uuid, account.username, account.display_name, Role(account.role)
+                account.id,
+                account.uuid,
+                account.username,
+                account.display_name,
+                Role(account.role),
+                account.must_change_password,
             )
             installation = session.scalars(select(Installation)).one()
             info = _installation_info(installation)

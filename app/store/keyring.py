@@ -16,7 +16,7 @@ import json
 import os
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,13 +154,59 @@ def locked(path: Path, timeout: float = 10.0) -> Iterator[None]:
             lock.unlink()
 
 
-def reseal(path: Path, username: str, password: str, store_key: bytes) -> Keyring:
-    """Give ``username`` a slot for ``password`` in the key ring on disk, as it is now."""
+Slot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SlotBefore:
+    """What one change to the key ring on disk replaced, so that it can be put back."""
+
+    username: str
+    slot: Slot | None
+    default_user: str
+
+
+def _change(
+    path: Path, username: str, change: Callable[[Keyring], None]
+) -> tuple[Keyring, SlotBefore]:
     with locked(path):
         ring = Keyring.load(path)
-        ring.seal(username, password, store_key)
+        before = SlotBefore(username, ring.slots.get(username), ring.default_user)
+        change(ring)
         ring.save(path)
-    return ring
+    return ring, before
+
+
+def reseal(
+    path: Path, username: str, password: str, store_key: bytes
+) -> tuple[Keyring, SlotBefore]:
+    """Give ``username`` a slot for ``password`` in the key ring on disk, as it is now."""
+    return _change(path, username, lambda ring: ring.seal(username, password, store_key))
+
+
+def remove_slot(path: Path, username: str, *, new_default: str) -> tuple[Keyring, SlotBefore]:
+    """Take ``username``'s slot out of the key ring on disk, so its password opens nothing.
+    If it was the user offered by default, ``new_default`` is offered instead."""
+
+    def change(ring: Keyring) -> None:
+        ring.remove(username)
+        if ring.default_user == username:
+            ring.default_user = new_default
+
+    return _change(path, username, change)
+
+
+def restore_slot(path: Path, before: SlotBefore) -> Keyring:
+    """Undo a change made by :func:`reseal` or :func:`remove_slot` (its commit failed)."""
+
+    def change(ring: Keyring) -> None:
+        if before.slot is None:
+            ring.remove(before.username)
+        else:
+            ring.slots[before.username] = before.slot
+        ring.default_user = before.default_user
+
+    return _change(path, before.username, change)[0]
 
 
 def new_store_key() -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import shiboken6
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -19,6 +20,7 @@ from app.ui.input_guard import install_wheel_guard
 from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
+from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("homeward.ui")
@@ -48,35 +50,79 @@ def ui_settings(paths: DataPaths) -> QSettings:
 
 
 def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
-    """Run first-run set-up if needed, then the sign-in dialog; None if the user gave up."""
+    """Run first-run set-up if needed, then the sign-in dialog; None if the user gave up.
+
+    An account whose password an administrator reset chooses a new one before anything
+    else; declining signs out again (back to the sign-in dialog)."""
     if not paths.is_initialised():
         wizard = SetupWizard(paths)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return None
         settings.setValue("login/last_user", wizard.username.text().strip().casefold())
     last_user = str(settings.value("login/last_user", "") or "") or default_username(paths)
-    dialog = LoginDialog(
-        lambda user, password: unlock(paths, user, password, sign_in=True),
-        _("Homeward"),
-        last_user,
-    )
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.workspace
+    while True:
+        dialog = LoginDialog(
+            lambda user, password: unlock(
+                paths, user, password, sign_in=True, allow_temporary_password=True
+            ),
+            _("Homeward"),
+            last_user,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None:
+            return None
+        workspace, typed = dialog.workspace, dialog.password.text()
+        dialog.password.clear()
+        if not workspace.user.must_change_password:
+            return workspace
+        change = ChangePasswordDialog(workspace, None, forced=True, current_password=typed)
+        if change.exec() == QDialog.DialogCode.Accepted:
+            return workspace
+        workspace.close()
+        last_user = workspace.user.username
+        log.info("signed out: no new password chosen after a reset")
 
 
 def run_gui(paths: DataPaths) -> int:
+    """Sign in, show the case register; after "Sign out" sign in again, until quitting."""
     app = application()
     apply_language(app, active_language())  # chosen by the command line from the settings
     install_excepthook()
     settings = ui_settings(paths)
-    workspace = sign_in(paths, settings)
-    if workspace is None:
-        return 0
+    while True:
+        workspace = sign_in(paths, settings)
+        if workspace is None:
+            return 0
+        try:
+            code, signed_out = _run_main_window(app, workspace, settings)
+        finally:
+            workspace.close()
+            log.info("signed out")
+        if not signed_out:
+            return code
+
+
+def _run_main_window(
+    app: QApplication, workspace: Workspace, settings: QSettings
+) -> tuple[int, bool]:
+    """The case register until the program quits (False) or the user signs out (True).
+
+    MainWindow emits ``sign_out_requested`` (after saving its layout); its counselling
+    session windows are closed first, each saving its answers. One that cannot save and is
+    kept open by the user stops the sign-out."""
     window = MainWindow(workspace, settings)
+    signed_out = False
+
+    def sign_out() -> None:
+        nonlocal signed_out
+        for session_window in list(window.sessions.values()):
+            if shiboken6.isValid(session_window) and not session_window.close():
+                return
+        signed_out = True
+        window.close()
+        app.quit()  # even if some other window is still open
+
+    window.sign_out_requested.connect(sign_out)
     window.show()
-    try:
-        return app.exec()
-    finally:
-        workspace.close()
-        log.info("signed out")
+    code = app.exec()
+    window.deleteLater()
+    return code, signed_out
