@@ -40,6 +40,7 @@ from app.services.counselling import Counselling
 from app.services.demo import remove_demo_cases
 from app.services.printing import Printing
 from app.services.workspace import Workspace
+from app.ui.accounts_dialog import AccountsDialog
 from app.ui.case_detail import CaseDetailPane
 from app.ui.case_history import CaseHistoryDialog
 from app.ui.case_progress_dialog import MoveCaseDialog
@@ -49,6 +50,7 @@ from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
+from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.print_dialog import PrintDialog
 from app.ui.session.window import SessionWindow
 
@@ -148,6 +150,11 @@ class MainWindow(QMainWindow):
         self.remove_demo_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.sign_out_action = QAction(self)
         self.sign_out_action.triggered.connect(self.sign_out)
+        self.accounts_action = QAction(self)
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.accounts_action.setEnabled(may(workspace.user.role, Permission.MANAGE_ACCOUNTS))
+        self.password_action = QAction(self)
+        self.password_action.triggered.connect(self.open_change_password)
         # actions on the selected case: greyed while none is selected
         self.case_actions = (self.session_action, self.print_action, self.move_action,
                              self.history_action)  # fmt: skip
@@ -157,6 +164,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.session_action)
         self.file_menu.addAction(self.print_action)
         self.file_menu.addSeparator()
+        self.file_menu.addAction(self.password_action)
         self.file_menu.addAction(self.sign_out_action)
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("")
@@ -169,6 +177,7 @@ class MainWindow(QMainWindow):
         self.case_menu.addAction(self.print_action)
         self.office_menu = self.menuBar().addMenu("")
         self.office_menu.addAction(self.budget_action)
+        self.office_menu.addAction(self.accounts_action)
         self.office_menu.addSeparator()
         self.office_menu.addAction(self.remove_demo_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -221,6 +230,8 @@ class MainWindow(QMainWindow):
         self.guide_action.setText(_("&Guide and shortcuts"))
         self.remove_demo_action.setText(_("Remove &demo cases…"))
         self.sign_out_action.setText(_("Sign &out"))
+        self.accounts_action.setText(_("&Accounts…"))
+        self.password_action.setText(_("Change my &password…"))
         self.case_menu.setTitle(_("&Case"))
         self.office_menu.setTitle(_("&Office"))
         self.file_menu.setTitle(_("&File"))
@@ -279,6 +290,16 @@ class MainWindow(QMainWindow):
 
     def open_budget(self) -> None:
         OfficeBudgetDialog(self.workspace, self).exec()
+
+    def open_accounts(self) -> AccountsDialog:
+        dialog = AccountsDialog(self.workspace, self)
+        dialog.show()
+        return dialog
+
+    def open_change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.workspace, self)
+        dialog.show()
+        return dialog
 
     def selected_row(self) -> CaseRow | None:
         rows = self.table.selectionModel().selectedRows()
