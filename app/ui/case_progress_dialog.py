@@ -198,7 +198,7 @@ class MoveCaseDialog(QDialog):
             if not move.permitted:
                 hint = _("{move}: only a supervisor or an administrator may do this.")
                 refused = QLabel(hint.format(move=_(move.label).rstrip("…")))
-                refused.setStyleSheet("color: palette(mid);")
+                refused.setStyleSheet("color: #4d4d4d;")
                 refused.setWordWrap(True)
                 button.setToolTip(refused.text())
                 self.refusals.append(refused)

@@ -14,6 +14,7 @@ from app.services.cases import CaseQuery, CaseRegister, CaseRow, SortKey
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+DEMO_NOTE = N_("Demo case: synthetic data, not a real person.")
 PAGE_SIZE = 200
 
 COLUMNS: tuple[tuple[SortKey, str], ...] = (
@@ -123,6 +124,9 @@ class CaseTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(row, COLUMNS[index.column()][0])
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cut-off cell
+            text = _cell(row, COLUMNS[index.column()][0])
+            return f"{text}\n{_(DEMO_NOTE)}" if row.is_demo else text
         if role == ROW_ROLE:
             return row
         return None

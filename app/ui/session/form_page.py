@@ -27,7 +27,9 @@ from app.i18n import N_, gettext
 from app.i18n.languages import language
 from app.ui.session.editors import Editor, both, make_editor
 
-HINT_STYLE = "color: palette(mid); font-size: 9pt;"
+# Hints are read beside the question, often in Arabic script: dark enough to read (contrast
+# above 7:1 on the window background), smaller than the question.
+HINT_STYLE = "color: #4d4d4d; font-size: 9pt;"
 PROBLEM_STYLE = "color: #c62828;"
 REMOVE_ITEM = N_("Remove")
 ADD_ITEM = N_("Add")

@@ -84,7 +84,7 @@ def assessment_html(assessment: PlanAssessment) -> str:
             parts.append(f"<p>{html.escape(text)}</p>")
         if assessment.rates_date is not None and set(budget.totals) != {"EUR"}:
             rates = _("Exchange rates of {date}.").format(date=date_text(assessment.rates_date))
-            parts.append(f"<p style='color:gray; font-size:9pt'>{html.escape(rates)}</p>")
+            parts.append(f"<p style='color:#4d4d4d; font-size:9pt'>{html.escape(rates)}</p>")
     return "".join(parts)
 
 
