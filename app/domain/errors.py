@@ -131,3 +131,11 @@ class InvalidTransition(HomewardError):
     code = "HW040"
     exit_code = 2
     template = N_("A case cannot go from {current} to {target}.")
+
+
+class CaseIdentityLocked(HomewardError):
+    code = "HW075"
+    exit_code = 2
+    template = N_(
+        "Case {case_number} is {status}: its returnee and household can no longer be changed."
+    )
