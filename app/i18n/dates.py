@@ -31,7 +31,7 @@ def _locale(language: str) -> Locale:
 
 @cache
 def date_order(language: str) -> str:
-    """"dmy", "mdy" or "ymd": how ``language`` writes a date in numbers."""
+    """How ``language`` writes a date in numbers: "dmy", "mdy" or "ymd"."""
     pattern = _locale(language).date_formats["short"].pattern
     positions = {letter: pattern.find(letter) for letter in "dMy"}
     if min(positions.values()) < 0:
