@@ -16,7 +16,7 @@ from sqlalchemy.sql.base import ExecutableOption
 from app.domain.accounts import Permission
 from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
 from app.domain.dates import PartialDate, Precision
-from app.domain.errors import CaseIdentityLocked, CaseNotFound, Msgid
+from app.domain.errors import CaseIdentityLocked, CaseNotFound, InvalidInput, Msgid
 from app.domain.people import (
     IDENTITY_LOCKED_STATUSES,
     HouseholdMemberInput,
@@ -239,6 +239,30 @@ class CaseRegister:
                     detail={"changes": changes},
                 )
             return case_row(case)
+
+
+def input_problems(
+    entered: NewCaseInput | IdentityInput, *, today: dt.date | None = None
+) -> dict[str, str]:
+    """What opening or correcting a case with ``entered`` would refuse, nothing stored.
+
+    For a form that has problems of its own to show at the same time (a date it cannot read).
+    """
+    try:
+        if isinstance(entered, NewCaseInput):
+            validate_new_case(
+                entered,
+                today=today or dt.date.today(),
+                known_countries=country_codes(),
+                known_languages=LANGUAGE_CODES,
+            )
+        else:
+            validate_identity(
+                entered, today=today or dt.date.today(), known_countries=country_codes()
+            )
+    except InvalidInput as error:
+        return error.problems
+    return {}
 
 
 def _lock_problem(case: Case) -> CaseIdentityLocked | None:
