@@ -125,8 +125,11 @@ class DateField(QWidget):
         self.calendar.activated.connect(self._picked)
         self.button.clicked.connect(self.open_calendar)
         self.line.textChanged.connect(self._typed)
+        # Forwarded by Qt, not emitted from Python: PySide6 6.12.0's SignalInstance.emit()
+        # returns its bool without a reference, so each Python emit costs one on True.
+        self.line.textChanged.connect(self.changed)
         self.line.editingFinished.connect(self._finished)
-        self.line.returnPressed.connect(lambda: self.line.focusNextChild())
+        self.line.returnPressed.connect(self._next_field)
         self.setFocusProxy(self.line)
         self._show_state(final=False)
 
@@ -204,11 +207,13 @@ class DateField(QWidget):
             return
         super().keyPressEvent(event)
 
+    def _next_field(self) -> None:
+        self.line.focusNextChild()
+
     # display
     def _typed(self) -> None:
         self._problem = ""
-        self._show_state(final=not self.line.hasFocus())
-        self.changed.emit()
+        self._show_state(final=False)  # set_value and leaving the field show the outline
 
     def _finished(self) -> None:
         self._show_state(final=True)
