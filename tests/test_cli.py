@@ -277,3 +277,14 @@ def test_usage_mistakes_are_one_line_too(demo_dir):
     done = homeward(demo_dir, "print", "SK-2026-00001")
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--form" in done.stderr
+
+
+def test_dates_of_birth_stay_iso_even_when_only_the_year_is_known(demo_dir):
+    import re
+
+    cases = json.loads(homeward(demo_dir, "cases", "--json").stdout)["cases"]
+    born = [c["date_of_birth"] for c in cases if c["date_of_birth"]]
+    assert all(re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", b) for b in born)
+    year_only = next(c for c in cases if c["date_of_birth"] and len(c["date_of_birth"]) == 4)
+    shown = homeward(demo_dir, "case", year_only["case_number"])
+    assert f"date_of_birth: {year_only['date_of_birth']}\n" in shown.stdout

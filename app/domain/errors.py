@@ -181,3 +181,11 @@ class CannotResetYourOwnPassword(HomewardError):
     code = "HW054"
     exit_code = 3
     template = N_("A reset is for other accounts: change your own password instead.")
+
+
+class CaseIdentityLocked(HomewardError):
+    code = "HW075"
+    exit_code = 2
+    template = N_(
+        "Case {case_number} is {status}: its returnee and household can no longer be changed."
+    )

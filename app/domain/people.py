@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from dataclasses import dataclass, field
 
+from app.domain.cases import CaseStatus
+from app.domain.dates import PartialDate, as_partial
 from app.domain.errors import N_, InvalidInput
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 MAX_NAME_LENGTH = 100
+# Once a case has ended, who it was about is part of the record and stays as it was.
+IDENTITY_LOCKED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
 
 
 class Sex(enum.StrEnum):
@@ -48,14 +53,21 @@ RELATIONSHIP_LABELS: dict[Relationship, str] = {
 class PersonInput:
     given_name: str
     family_name: str
-    date_of_birth: dt.date | None
+    # A year or a month alone when that is all the returnee knows; a plain date is taken as
+    # a full one.
+    date_of_birth: PartialDate | None
     sex: Sex | None  # None until chosen: a silent default would record a wrong sex
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date_of_birth", as_partial(self.date_of_birth))
 
 
 @dataclass(frozen=True)
 class HouseholdMemberInput(PersonInput):
     relationship: Relationship = Relationship.OTHER
     returns_together: bool = True
+    # The member as stored, when a case's household is edited; None for a new member.
+    member_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,19 @@ class NewCaseInput:
     household: tuple[HouseholdMemberInput, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class IdentityInput:
+    """The returnee and household of an existing case, as the edit dialog hands them over
+    (the session language is changed in the session, not here)."""
+
+    returnee: PersonInput
+    nationality: str
+    country_of_return: str
+    region_of_return: str
+    native_name: str = ""
+    household: tuple[HouseholdMemberInput, ...] = field(default_factory=tuple)
+
+
 def _person_problems(prefix: str, person: PersonInput, today: dt.date) -> dict[str, str]:
     problems: dict[str, str] = {}
     # Some travel documents carry a single name, so only the given name is required.
@@ -82,9 +107,9 @@ def _person_problems(prefix: str, person: PersonInput, today: dt.date) -> dict[s
     if person.sex is None:
         problems[f"{prefix}sex"] = N_("choose the sex as written in the travel document")
     born = person.date_of_birth
-    if born is not None and born > today:
+    if born is not None and born.is_after(today):
         problems[f"{prefix}date_of_birth"] = N_("the date of birth is in the future")
-    elif born is not None and born < OLDEST_BIRTH_DATE:
+    elif born is not None and born.is_before(OLDEST_BIRTH_DATE):
         problems[f"{prefix}date_of_birth"] = N_("the date of birth is before 1900")
     return problems
 
@@ -97,6 +122,26 @@ def validate_new_case(
     known_languages: frozenset[str],
 ) -> None:
     """Raise :class:`InvalidInput` naming every wrong field; return quietly when all is well."""
+    problems = _identity_problems(case, today, known_countries, known_languages)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def validate_identity(
+    identity: IdentityInput, *, today: dt.date, known_countries: frozenset[str]
+) -> None:
+    """The checks of :func:`validate_new_case`, for a case whose returnee is edited."""
+    problems = _identity_problems(identity, today, known_countries)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _identity_problems(
+    case: NewCaseInput | IdentityInput,
+    today: dt.date,
+    known_countries: frozenset[str],
+    known_languages: frozenset[str] | None = None,
+) -> dict[str, str]:
     problems = _person_problems("", case.returnee, today)
     if case.nationality not in known_countries:
         problems["nationality"] = N_("choose a nationality from the list")
@@ -104,9 +149,8 @@ def validate_new_case(
         problems["country_of_return"] = N_("choose the country of return from the list")
     if len(case.region_of_return) > MAX_NAME_LENGTH:
         problems["region_of_return"] = N_("a place name has at most 100 characters")
-    if case.session_language not in known_languages:
+    if isinstance(case, NewCaseInput) and case.session_language not in (known_languages or ()):
         problems["session_language"] = N_("choose the language of the session from the list")
     for index, member in enumerate(case.household, start=1):
         problems.update(_person_problems(f"household[{index}].", member, today))
-    if problems:
-        raise InvalidInput(problems)
+    return problems

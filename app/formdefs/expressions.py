@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app.domain.dates import PartialDate
+
 Lookup = Callable[[str], Any]
 _Eval = Callable[[Lookup], Any]
 
@@ -140,7 +142,9 @@ def _compile_call(node: ast.Call, names: set[str]) -> _Eval:
 
 
 def _age(value: Any) -> int | None:
+    today = dt.date.today()
+    if isinstance(value, PartialDate):  # a year alone counts from its 1 January
+        return value.age_on(today)
     if not isinstance(value, dt.date):
         return None
-    today = dt.date.today()
     return today.year - value.year - ((today.month, today.day) < (value.month, value.day))

@@ -28,8 +28,9 @@ _CHOICE_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _FIELD_KEYS = {
     "id", "section", "group", "type", "label", "hint", "required", "relevant", "choices",
     "min", "max", "min_length", "max_length", "pattern", "pattern_message", "not_in_future",
-    "min_items", "max_items", "default_currency", "item_label",
+    "min_items", "max_items", "default_currency", "item_label", "partial", "default",
 }  # fmt: skip
+DEFAULTS: dict[FieldType, frozenset[str]] = {FieldType.DATE: frozenset({"today"})}
 _ONLY_FOR: dict[str, set[FieldType]] = {
     "choices": {FieldType.CHOICE, FieldType.MULTI_CHOICE},
     "min": {FieldType.INTEGER, FieldType.MONEY},
@@ -39,6 +40,8 @@ _ONLY_FOR: dict[str, set[FieldType]] = {
     "pattern": {FieldType.TEXT},
     "pattern_message": {FieldType.TEXT},
     "not_in_future": {FieldType.DATE},
+    "partial": {FieldType.DATE},
+    "default": set(DEFAULTS),
     "min_items": {FieldType.REPEAT, FieldType.MULTI_CHOICE},
     "max_items": {FieldType.REPEAT, FieldType.MULTI_CHOICE},
     "default_currency": {FieldType.MONEY},
@@ -132,9 +135,13 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
     currency = _text(path, field_id, raw, "default_currency", False)
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
         raise _fail(path, field_id, "default_currency is an ISO 4217 code such as EUR")
-    for flag in ("required", "not_in_future"):
+    for flag in ("required", "not_in_future", "partial"):
         if not isinstance(raw.get(flag, False), bool):
             raise _fail(path, field_id, f"'{flag}' must be true or false")
+    default = _text(path, field_id, raw, "default", False)
+    if default and default not in DEFAULTS.get(kind, ()):
+        known = ", ".join(sorted(DEFAULTS.get(kind, ())))
+        raise _fail(path, field_id, f"unknown default {default!r} (known: {known})")
     return FieldDef(
         id=field_id,
         type=kind,
@@ -152,6 +159,8 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
         pattern=pattern,
         pattern_message=_text(path, field_id, raw, "pattern_message", False),
         not_in_future=raw.get("not_in_future", False),
+        partial=raw.get("partial", False),
+        default=default,
         min_items=_int(path, field_id, raw, "min_items"),
         max_items=_int(path, field_id, raw, "max_items"),
         default_currency=currency,

@@ -47,6 +47,8 @@ class FieldDef:
     pattern: re.Pattern[str] | None = None
     pattern_message: str = ""
     not_in_future: bool = False
+    partial: bool = False  # a date may be a year or a month alone ("1985", "1985-06")
+    default: str = ""  # "today": a date filled in when the unanswered question is shown
     min_items: int | None = None
     max_items: int | None = None
     default_currency: str = ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.domain.dates import PartialDate
 from app.domain.errors import N_
 from app.formdefs.model import FieldDef, FieldType, FormDef
 
@@ -44,7 +45,11 @@ def _is_blank(value: Any) -> bool:
 
 
 def typed(field: FieldDef, raw: Any) -> Any:
-    """The Python value of a stored answer; None when unanswered or unreadable."""
+    """The Python value of a stored answer; None when unanswered or unreadable.
+
+    A date is a :class:`datetime.date`, or a :class:`PartialDate` where the field allows a
+    year or a month alone (``partial = true``), whatever the precision of the answer.
+    """
     if _is_blank(raw):
         return None
     try:
@@ -59,7 +64,8 @@ def typed(field: FieldDef, raw: Any) -> Any:
                     return None
                 return Money(Decimal(str(amount)), str(raw.get("currency", "")))
             case FieldType.DATE:
-                return dt.date.fromisoformat(str(raw))
+                value = PartialDate.parse_iso(str(raw))
+                return value if field.partial else value.as_date()
             case FieldType.MULTI_CHOICE:
                 return [str(item) for item in raw]
             case FieldType.YES_NO:
@@ -69,6 +75,14 @@ def typed(field: FieldDef, raw: Any) -> Any:
     except (ValueError, TypeError, AttributeError, InvalidOperation):
         return None
     return None
+
+
+def _is_partial(raw: Any) -> bool:
+    """A year or a month alone ("1985", "1985-06")."""
+    try:
+        return not PartialDate.parse_iso(str(raw)).is_full
+    except ValueError:
+        return False
 
 
 def to_json(field: FieldDef, value: Any) -> Any:
@@ -127,6 +141,8 @@ def check_answer(field: FieldDef, raw: Any, today: dt.date) -> Problem | None:
     """The problem with one (relevant) answer, or None."""
     if isinstance(raw, str) and not raw.strip():
         raw = None  # spaces alone are no answer
+    if field.type is FieldType.DATE and not field.partial and _is_partial(raw):
+        return Problem(N_("give the full date: day, month and year"), {})
     value = typed(field, raw)
     if value is None:
         if not _is_blank(raw):
@@ -155,7 +171,8 @@ def check_answer(field: FieldDef, raw: Any, today: dt.date) -> Problem | None:
             if field.maximum is not None and number > field.maximum:
                 return Problem(N_("the largest allowed value is {limit}"), {"limit": field.maximum})
         case FieldType.DATE:
-            if field.not_in_future and value > today:
+            later = value.is_after(today) if isinstance(value, PartialDate) else value > today
+            if field.not_in_future and later:
                 return Problem(N_("the date cannot be in the future"), {})
         case FieldType.CHOICE:
             if value not in {choice.value for choice in field.choices}:

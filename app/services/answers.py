@@ -8,10 +8,12 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from app.domain.dates import PartialDate
 from app.domain.errors import N_
 from app.formdefs import FieldDef, FieldType, Money
 from app.formdefs.values import typed
 from app.i18n import gettext
+from app.i18n.dates import partial_date_text
 from app.i18n.languages import babel_locale
 
 YES, NO = N_("Yes"), N_("No")
@@ -31,6 +33,8 @@ def answer_text(field: FieldDef, raw: Any, language: str) -> str:
             assert isinstance(value, Money)
             return money_text(value.amount, value.currency, language)
         case FieldType.DATE:
+            if isinstance(value, PartialDate):
+                return partial_date_text(value, language)
             return format_date(value, "medium", locale=babel_locale(language))
         case FieldType.YES_NO:
             return gettext(YES if value else NO, language)

@@ -1,4 +1,5 @@
-"""The case register: open a case, list and search cases, read one case."""
+"""The case register: open a case, list and search cases, read one case, correct its
+returnee and household."""
 
 from __future__ import annotations
 
@@ -12,13 +13,23 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.domain.accounts import Permission
-from app.domain.cases import CaseNumber, CaseStatus
-from app.domain.errors import CaseNotFound
-from app.domain.people import NewCaseInput, Relationship, Sex, validate_new_case
+from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
+from app.domain.dates import PartialDate
+from app.domain.errors import CaseIdentityLocked, CaseNotFound, InvalidInput, Msgid
+from app.domain.people import (
+    IDENTITY_LOCKED_STATUSES,
+    IdentityInput,
+    NewCaseInput,
+    Relationship,
+    Sex,
+    validate_identity,
+    validate_new_case,
+)
 from app.i18n.languages import LANGUAGE_CODES, LANGUAGES, country_codes, country_name
+from app.services.identity import apply_identity, new_member, person_columns
 from app.services.workspace import Workspace
 from app.store import audit, search
-from app.store.models import Case, CaseNumberCounter, HouseholdMember, Office, Returnee
+from app.store.models import Case, CaseNumberCounter, Office, Returnee
 from app.store.types import utcnow
 
 _INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
@@ -66,7 +77,7 @@ class CaseRow:
     case_number: str
     given_name: str
     family_name: str
-    date_of_birth: dt.date | None
+    date_of_birth: PartialDate | None
     nationality: str
     country_of_return: str
     region_of_return: str
@@ -80,10 +91,11 @@ class CaseRow:
 class HouseholdMemberView:
     given_name: str
     family_name: str
-    date_of_birth: dt.date | None
+    date_of_birth: PartialDate | None
     sex: Sex
     relationship: Relationship
     returns_together: bool
+    uuid: uuid.UUID | None = None  # names the member when the household is edited
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ def case_row(case: Case) -> CaseRow:
         case_number=case.case_number,
         given_name=returnee.given_name,
         family_name=returnee.family_name,
-        date_of_birth=returnee.date_of_birth,
+        date_of_birth=PartialDate.stored(returnee.date_of_birth, returnee.date_of_birth_precision),
         nationality=returnee.nationality,
         country_of_return=case.country_of_return,
         region_of_return=case.region_of_return,
@@ -174,10 +186,11 @@ class CaseRegister:
                     HouseholdMemberView(
                         member.given_name,
                         member.family_name,
-                        member.date_of_birth,
+                        PartialDate.stored(member.date_of_birth, member.date_of_birth_precision),
                         Sex(member.sex),
                         Relationship(member.relationship_to_returnee),
                         member.returns_together,
+                        member.uuid,
                     )
                     for member in case.household
                 ),
@@ -195,6 +208,69 @@ class CaseRegister:
         with self.workspace.transaction() as session:
             case = add_case(session, self.workspace, new_case)
             return case_row(case)
+
+    def edit_identity(
+        self, case_number: str, identity: IdentityInput, *, today: dt.date | None = None
+    ) -> CaseRow:
+        """Correct the returnee, where they return to and the household of an open case.
+
+        Checked as a new case is; refused once the case is closed or withdrawn. One audit
+        event lists each changed field with its old and new value; nothing changed, no event.
+        """
+        self.workspace.require(Permission.WORK_ON_CASES)
+        with self.workspace.transaction() as session:
+            case = load_case(session, case_number, selectinload(Case.household))
+            locked = _lock_problem(case)
+            if locked is not None:
+                raise locked
+            validate_identity(
+                identity, today=today or dt.date.today(), known_countries=country_codes()
+            )
+            changes = apply_identity(session, case, identity)
+            if changes:
+                case.revision += 1
+                case.updated_at = utcnow()
+                session.flush()
+                reindex(session, case)
+                audit.record(
+                    session,
+                    "case.identity_changed",
+                    user_id=self.workspace.user.id,
+                    case=case,
+                    detail={"changes": changes},
+                )
+            return case_row(case)
+
+
+def input_problems(
+    entered: NewCaseInput | IdentityInput, *, today: dt.date | None = None
+) -> dict[str, str]:
+    """What opening or correcting a case with ``entered`` would refuse, nothing stored.
+
+    For a form that has problems of its own to show at the same time (a date it cannot read).
+    """
+    try:
+        if isinstance(entered, NewCaseInput):
+            validate_new_case(
+                entered,
+                today=today or dt.date.today(),
+                known_countries=country_codes(),
+                known_languages=LANGUAGE_CODES,
+            )
+        else:
+            validate_identity(
+                entered, today=today or dt.date.today(), known_countries=country_codes()
+            )
+    except InvalidInput as error:
+        return error.problems
+    return {}
+
+
+def _lock_problem(case: Case) -> CaseIdentityLocked | None:
+    status = CaseStatus(case.status)
+    if status in IDENTITY_LOCKED_STATUSES:
+        return CaseIdentityLocked(case_number=case.case_number, status=Msgid(STATUS_LABELS[status]))
+    return None
 
 
 def load_case(session: Session, case_number: str, *options: ExecutableOption) -> Case:
@@ -249,24 +325,12 @@ def add_case(
         created_at=created,
         updated_at=created,
         returnee=Returnee(
-            given_name=person.given_name.strip(),
-            family_name=person.family_name.strip(),
             native_name=new_case.native_name.strip(),
-            date_of_birth=person.date_of_birth,
-            sex=person.sex.value,
             nationality=new_case.nationality,
+            **person_columns(person),
         ),
         household=[
-            HouseholdMember(
-                position=position,
-                given_name=member.given_name.strip(),
-                family_name=member.family_name.strip(),
-                date_of_birth=member.date_of_birth,
-                sex=member.sex.value,
-                relationship_to_returnee=member.relationship.value,
-                returns_together=member.returns_together,
-            )
-            for position, member in enumerate(new_case.household)
+            new_member(position, member) for position, member in enumerate(new_case.household)
         ],
     )
     session.add(case)

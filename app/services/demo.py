@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
 from app.domain.cases import CaseStatus
+from app.domain.dates import PartialDate
 from app.domain.errors import RealCasesPresent
 from app.domain.money import INDICATIVE_RATES_TO_EUR
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
@@ -62,9 +63,19 @@ def _pick(rng: random.Random, weighted: tuple[tuple[CaseStatus, int], ...]) -> C
     return rng.choices([s for s, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _birth_date(rng: random.Random, today: dt.date, low: int, high: int) -> dt.date:
+# Where many returnees know only the year they were born in.
+_YEAR_ONLY_COMMON = frozenset({"AF", "IQ", "SY", "PK", "NG", "CM"})
+
+
+def _birth_date(
+    rng: random.Random, today: dt.date, low: int, high: int, country: str
+) -> PartialDate:
     age_days = rng.randint(low * 365 + 1, high * 365 + 364)
-    return today - dt.timedelta(days=age_days)
+    born = today - dt.timedelta(days=age_days)
+    # Taken from the same draw, so every other value of a seeded demo stays as it was.
+    if age_days % (5 if country in _YEAR_ONLY_COMMON else 50) == 0:
+        return PartialDate(born.year)
+    return PartialDate.of(born)
 
 
 def _given(rng: random.Random, country: DemoCountry, sex: Sex) -> tuple[str, str]:
@@ -99,7 +110,7 @@ def _household(
             HouseholdMemberInput(
                 given,
                 family,
-                _birth_date(rng, today, max(18, age - 8), age + 5),
+                _birth_date(rng, today, max(18, age - 8), age + 5, country.code),
                 sex,
                 Relationship.SPOUSE,
                 rng.random() < 0.6,
@@ -115,7 +126,7 @@ def _household(
                 HouseholdMemberInput(
                     given,
                     family,
-                    _birth_date(rng, today, 0, min(17, age - 18)),
+                    _birth_date(rng, today, 0, min(17, age - 18), country.code),
                     sex,
                     Relationship.CHILD,
                     rng.random() < 0.7,
@@ -128,7 +139,7 @@ def _household(
             HouseholdMemberInput(
                 given,
                 _family(surname, sex)[0],
-                _birth_date(rng, today, age + 18, min(95, age + 40)),
+                _birth_date(rng, today, age + 18, min(95, age + 40), country.code),
                 sex,
                 Relationship.PARENT,
                 False,
@@ -149,7 +160,10 @@ def demo_case(rng: random.Random, today: dt.date) -> tuple[NewCaseInput, DemoCou
     language_weights = [4, 1, 1][: len(country.languages)]
     new_case = NewCaseInput(
         returnee=PersonInput(
-            given, family, None if rng.random() < 0.04 else _birth_date(rng, today, age, age), sex
+            given,
+            family,
+            None if rng.random() < 0.04 else _birth_date(rng, today, age, age, country.code),
+            sex,
         ),
         nationality=country.code,
         country_of_return=country.code,
@@ -172,7 +186,7 @@ def _responses(
 ) -> list[FormResponse]:
     """The answers a case in ``status`` would have, complete up to where it got."""
     born = new_case.returnee.date_of_birth
-    age = (opened.date() - born).days // 365 if born else 30
+    age = (opened.date() - born.earliest).days // 365 if born else 30
     currency = LOCAL_CURRENCY.get(country.code, "EUR")
     rate = float(INDICATIVE_RATES_TO_EUR.get(currency, 1))
     documents = {
@@ -267,9 +281,7 @@ def remove_demo_cases(workspace: Workspace) -> int:
                 session.delete(case)
             session.flush()
             session.expunge_all()
-        audit.record(
-            session, "demo.removed", user_id=workspace.user.id, detail={"cases": len(ids)}
-        )
+        audit.record(session, "demo.removed", user_id=workspace.user.id, detail={"cases": len(ids)})
     return len(ids)
 
 

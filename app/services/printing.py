@@ -24,6 +24,7 @@ from app.domain.plan import PRIORITY_LABELS, Reason
 from app.formdefs import FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
 from app.i18n import gettext
+from app.i18n.dates import partial_date_text
 from app.i18n.languages import (
     FORM_LANGUAGE_CODES,
     babel_locale,
@@ -229,11 +230,7 @@ class _Builder:
 
     def returnee_section(self) -> Section:
         row, detail = self.detail.row, self.detail
-        born = (
-            format_date(row.date_of_birth, "medium", locale=babel_locale(self.office))
-            if row.date_of_birth
-            else "—"
-        )
+        born = partial_date_text(row.date_of_birth, self.office) if row.date_of_birth else "—"
         sex = f"{gettext(SEX_LABELS[detail.sex], self.migrant)} / "
         sex += gettext(SEX_LABELS[detail.sex], self.office)
         country = country_name(row.country_of_return, self.migrant)
@@ -265,7 +262,7 @@ class _Builder:
                 m.given_name,
                 m.family_name,
                 gettext(RELATIONSHIP_LABELS[m.relationship], self.migrant),
-                format_date(m.date_of_birth, "short", locale=babel_locale(self.office))
+                partial_date_text(m.date_of_birth, self.office, "short")
                 if m.date_of_birth else "—",
                 gettext(YES if m.returns_together else NO, self.migrant),
             )

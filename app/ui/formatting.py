@@ -6,8 +6,10 @@ import datetime as dt
 
 from babel.dates import format_date, format_datetime
 
+from app.domain.dates import PartialDate
 from app.i18n import active_language
 from app.i18n import gettext as _
+from app.i18n.dates import partial_date_text
 from app.i18n.languages import babel_locale, country_name, language
 
 
@@ -15,9 +17,12 @@ def format_locale() -> str:
     return babel_locale(active_language())
 
 
-def date_text(value: dt.date | None) -> str:
+def date_text(value: PartialDate | dt.date | None) -> str:
+    """A date, or a month or year alone ("June 1985", "1985") when that is all that is known."""
     if value is None:
         return _("unknown")
+    if isinstance(value, PartialDate):
+        return partial_date_text(value, active_language())
     return format_date(value, "medium", locale=format_locale())
 
 

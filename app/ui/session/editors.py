@@ -3,7 +3,6 @@ and says when it changed; none of them knows about the store."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.dates import PartialDate
 from app.domain.money import CURRENCIES
 from app.formdefs import FieldDef, FieldType
 from app.i18n import N_, active_language
 from app.i18n import gettext as _
 from app.i18n.numbers import parse_number
 from app.services.answers import NO, YES
-from app.ui.date_edit import OptionalDateEdit
+from app.ui.date_edit import DateField
 
 Translate = Any  # (message id) -> text in one language
 UNREADABLE = N_("This is not a number Homeward can read, so it is not saved yet.")
@@ -53,6 +53,10 @@ class Editor(QWidget):
 
     def focus_target(self) -> QWidget:
         return self
+
+    def apply_default(self) -> bool:
+        """Fill an unanswered question with the definition's default; True if filled."""
+        return False
 
 
 def _single(layout_parent: QWidget, widget: QWidget) -> None:
@@ -192,14 +196,14 @@ class MoneyEditor(Editor):
 
 
 class DateEditor(Editor):
+    """A typed date (a year or month alone where the field is ``partial``), stored as ISO."""
+
     def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.date = OptionalDateEdit()
-        self.date.dateChanged.connect(self.changed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.date)
-        layout.addStretch(1)
+        self.default_today = field.default == "today"
+        self.date = DateField(partial=field.partial)
+        self.date.changed.connect(self.changed)
+        _single(self, self.date)
         self.setFocusProxy(self.date)
 
     def value(self) -> Any:
@@ -208,9 +212,15 @@ class DateEditor(Editor):
 
     def set_value(self, value: Any) -> None:
         try:
-            self.date.set_value(dt.date.fromisoformat(value) if value else None)
+            self.date.set_value(PartialDate.parse_iso(value) if value else None)
         except (TypeError, ValueError):
-            self.date.set_value(None)
+            self.date.set_text(str(value))  # not a date: shown, outlined, not saved as one
+
+    def apply_default(self) -> bool:
+        if not self.default_today or not self.date.is_empty:
+            return False
+        self.date.set_today_default()
+        return True
 
 
 class ChoiceEditor(Editor):

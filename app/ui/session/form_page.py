@@ -209,6 +209,8 @@ class RepeatEditor(Editor):
         self.list_layout.addWidget(item)
         self._limit()
         if self.sender() is self.add_button:
+            for editor in item.editors.values():
+                editor.apply_default()
             first = next(iter(item.editors.values()), None)
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -353,6 +355,17 @@ class FormPage(QScrollArea):
         finally:
             self._loading = False
         self.refresh_relevance()
+
+    def fill_defaults(self) -> bool:
+        """Give shown, unanswered questions their default (a declaration dated today).
+
+        Called when the page comes into view; the filled answers are saved like typed ones.
+        """
+        filled = False
+        for field_id, editor in self.editors.items():
+            if self.rows[field_id].visible and self.isEnabled():
+                filled = editor.apply_default() or filled
+        return filled
 
     def refresh_relevance(self) -> None:
         answers = visible_answers(self.form, self.answers())

@@ -241,6 +241,8 @@ class SessionWindow(QMainWindow):
         else:
             self.next_button.setText(_("Complete this step"))
             page = self.pages[step]
+            if self.state.editable:
+                page.fill_defaults()
             page.setFocus()
         self.next_button.setEnabled(step == "review" or self.state.editable)
 
