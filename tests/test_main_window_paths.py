@@ -109,3 +109,28 @@ def test_remove_demo_cases_from_the_office_menu(qtbot, workspace, installed, mon
     window.remove_demo_action.trigger()
     assert window.model.total == 0
     assert "5 demo cases removed." in window.statusBar().currentMessage()
+
+
+def test_edit_the_returnee_from_the_case_menu(qtbot, workspace, installed):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.services.cases import CaseRegister
+    from app.ui.edit_case_dialog import EditCaseDialog
+    from test_edit_case import retype
+    from test_services import new_case
+
+    number = CaseRegister(workspace).open_case(new_case()).case_number
+    window = main_window(qtbot, workspace, installed)
+    assert window.select_case(number)
+    window.edit_action.trigger()
+    dialog = dialog_of(window, EditCaseDialog)
+    retype(qtbot, dialog.form.family_name, "Tran-Nguyen")
+    retype(qtbot, dialog.form.date_of_birth.line, "1985")
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert not dialog.isVisible()
+    row = window.model.row_at(window.model.row_of(number))
+    assert row.family_name == "Tran-Nguyen" and str(row.date_of_birth) == "1985"
+    assert window.model.index(window.model.row_of(number), 2).data() == "1985"
+    assert window.detail.title.text().endswith("TRAN-NGUYEN")

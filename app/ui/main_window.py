@@ -45,6 +45,7 @@ from app.ui.case_detail import CaseDetailPane
 from app.ui.case_history import CaseHistoryDialog
 from app.ui.case_progress_dialog import MoveCaseDialog
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
+from app.ui.edit_case_dialog import EditCaseDialog
 from app.ui.errors import show_error
 from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.language import apply_language
@@ -136,6 +137,9 @@ class MainWindow(QMainWindow):
         self.budget_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
+        self.edit_action = QAction(self)
+        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_action.triggered.connect(self.open_edit_case)
         self.move_action = QAction(self)
         self.move_action.setShortcut(QKeySequence("Ctrl+M"))
         self.move_action.triggered.connect(self.open_move_case)
@@ -156,8 +160,8 @@ class MainWindow(QMainWindow):
         self.password_action = QAction(self)
         self.password_action.triggered.connect(self.open_change_password)
         # actions on the selected case: greyed while none is selected
-        self.case_actions = (self.session_action, self.print_action, self.move_action,
-                             self.history_action)  # fmt: skip
+        self.case_actions = (self.session_action, self.edit_action, self.print_action,
+                             self.move_action, self.history_action)  # fmt: skip
 
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_case_action)
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
         self.case_menu = self.menuBar().addMenu("")
         self.case_menu.setObjectName("caseMenu")
         self.case_menu.addAction(self.session_action)
+        self.case_menu.addAction(self.edit_action)
         self.case_menu.addAction(self.move_action)
         self.case_menu.addAction(self.history_action)
         self.case_menu.addAction(self.print_action)
@@ -226,6 +231,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About Homeward"))
         self.budget_action.setText(_("&Budget and exchange rates…"))
         self.move_action.setText(_("&Move case on…"))
+        self.edit_action.setText(_("&Edit returnee and household…"))
         self.history_action.setText(_("Case &history…"))
         self.guide_action.setText(_("&Guide and shortcuts"))
         self.remove_demo_action.setText(_("Remove &demo cases…"))
@@ -317,6 +323,15 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def open_edit_case(self) -> EditCaseDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = EditCaseDialog(self.register, row.case_number, self)
+        dialog.accepted.connect(lambda: self._case_changed(row.case_number))
+        dialog.show()
+        return dialog
+
     def open_history(self) -> CaseHistoryDialog | None:
         row = self.selected_row()
         if row is None:
@@ -327,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def open_guide(self) -> HelpDialog:
         actions = [self.new_case_action, self.find_action, self.session_action,
-                   self.move_action, self.history_action, self.print_action,
+                   self.edit_action, self.move_action, self.history_action, self.print_action,
                    self.guide_action, self.quit_action]  # fmt: skip
         rows = [
             *shortcut_rows(actions),
