@@ -44,6 +44,14 @@ def grab(widget: QWidget, target: Path) -> None:
     print(target)
 
 
+def grab_screen(around: QWidget, target: Path) -> None:
+    """The screen around ``around``, with the pop-ups it opened (they are windows of their own)."""
+    frame = around.frameGeometry().adjusted(-10, -10, 10, 260)
+    screen = QApplication.primaryScreen()
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(target))
+    print(target)
+
+
 def grab_modal(dialog: QPrintDialog, target: Path) -> None:
     """Grab a modal dialog while it runs, then close it."""
 
@@ -64,14 +72,14 @@ def main(out: Path) -> int:
                    admin_username="anna", admin_password=PASSWORD,
                    admin_display_name="Anna Kováčová")  # fmt: skip
         workspace = unlock(paths, "anna", PASSWORD)
-        add_demo_cases(workspace, 60, seed=2026)
+        add_demo_cases(workspace, 300, seed=2026)
         add_account(workspace, "petr", "Petr Novák", Role.COUNSELLOR, "another password")
         add_account(workspace, "jana", "Jana Horváthová", Role.SUPERVISOR, "third password")
         window = MainWindow(workspace, ui_settings(paths))
         window.resize(1400, 800)
         window.show()
         ready = next(
-            row for row in window.register.page(CaseQuery(), 0, 60)
+            row for row in window.register.page(CaseQuery(), 0, 300)
             if row.status is CaseStatus.READY
         )  # fmt: skip
         Printing(workspace).render(ready.case_number, PrintForm.REQUEST)
@@ -103,11 +111,17 @@ def main(out: Path) -> int:
             move.close()
 
             new_case = NewCaseDialog(window.register, window)
-            form = new_case.form if hasattr(new_case, "form") else new_case
-            form.given_name.setText("Giorgi")
-            form.family_name.setText("Beridze")
-            form.date_of_birth.setText("1985") if hasattr(form.date_of_birth, "setText") else None
+            new_case.given_name.setText("Giorgi")
+            new_case.family_name.setText("Beridze")
+            new_case.date_of_birth.line.setText("1985")
+            new_case.date_of_birth.line.editingFinished.emit()
             grab(new_case, out / f"dialog-date-of-birth-{code}.png")
+            new_case.date_of_birth.line.clear()
+            new_case.date_of_birth.open_calendar()  # empty: it opens on today
+            for _ in range(5):
+                QApplication.processEvents()
+            grab_screen(new_case, out / f"dialog-date-calendar-{code}.png")
+            new_case.date_of_birth.popup.hide()
             new_case.close()
         apply_language(app, "en")
         window.close()

@@ -58,3 +58,20 @@ def test_demo_command_refuses_then_adds_when_asked_then_removes(tmp_path):
     removed = homeward(data, "demo", "--remove")
     assert removed.returncode == 0 and "Removed 3 demo cases." in removed.stdout
     assert json.loads(homeward(data, "cases", "--json").stdout)["cases"] == []
+
+
+def test_demo_cases_past_submission_carry_headquarters_decision(workspace):
+    from app.domain.cases import CaseStatus
+    from app.services.case_progress import latest_decision
+
+    add_demo_cases(workspace, 120, seed=4)
+    rows = CaseRegister(workspace).page(CaseQuery(), 0, 200)
+    decided = [r for r in rows if r.status in (CaseStatus.APPROVED, CaseStatus.REJECTED)]
+    assert decided
+    for row in decided:
+        decision = latest_decision(workspace, row.case_number)
+        assert decision is not None and decision.outcome.value == row.status.value
+        if row.status is CaseStatus.REJECTED:
+            assert decision.reason
+        else:
+            assert decision.approved_total_eur is not None and decision.amounts

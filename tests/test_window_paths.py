@@ -2,6 +2,7 @@
 and dialogs: Qt's own texts, saving and printing a form, the mouse wheel over answers."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
@@ -89,7 +90,7 @@ def test_save_as_pdf_through_the_file_dialog(qtbot, workspace, ready_case, tmp_p
     monkeypatch.setattr("app.ui.print_dialog.QFileDialog.getSaveFileName", choose_file)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     saved = tmp_path / "request.pdf"
-    assert asked["suggested"].startswith(ready_case) and saved.is_file()
+    assert Path(asked["suggested"]).name.startswith(ready_case) and saved.is_file()
     text = pdf_text(saved)
     assert "Ahmad" in text and "RAHIMI" in text.upper() and ready_case in text
     assert "request.pdf" in dialog.info.text()
@@ -243,6 +244,7 @@ def test_a_plan_above_the_cap_is_ready_only_with_its_justification(qtbot, worksp
     assert not row.problem.isVisible()
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     assert counselling.state(case_number).case.status is CaseStatus.READY
+    assert "the exception is needed is written under" in window.plan_assessment.text()
 
     from app.services.printing import PrintForm, Printing
 

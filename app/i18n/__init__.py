@@ -10,16 +10,25 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import re
+import unicodedata
 from functools import cache
 
 from app.domain.errors import N_, HomewardError, Msgid
-from app.i18n.languages import LANGUAGE_CODES
+from app.i18n.languages import LANGUAGE_CODES, language
 from app.resources import resource_dir
 
 DOMAIN = "homeward"
 DEFAULT_LANGUAGE = "en"
 
-__all__ = ["N_", "active_language", "gettext", "ngettext", "set_language", "translate_error"]
+__all__ = [
+    "N_",
+    "active_language",
+    "fill",
+    "gettext",
+    "ngettext",
+    "set_language",
+    "translate_error",
+]
 
 
 @cache
@@ -66,6 +75,24 @@ def gettext(message: str, language: str | None = None) -> str:
 
 def ngettext(singular: str, plural: str, count: int, language: str | None = None) -> str:
     return translations(language or _Active.code).ngettext(singular, plural, count)
+
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def fill(template: str, **params: object) -> str:
+    """``template.format(**params)`` with values isolated (FSI…PDI, Unicode's bidi isolates)
+    where directions can mix: a Latin reason inside an Arabic sentence, or an Arabic name
+    inside an English one, keeps its own direction and leaves the punctuation where it is."""
+    rtl_interface = language(_Active.code).right_to_left
+    return template.format(**{
+        key: f"{FSI}{value}{PDI}" if rtl_interface or _has_rtl(str(value)) else value
+        for key, value in params.items()
+    })  # fmt: skip
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 def translate_error(error: HomewardError, language: str | None = None) -> str:

@@ -83,6 +83,7 @@ class PlanAssessment:
     budget: BudgetCheck
     vulnerabilities: tuple[str, ...]
     rates_date: dt.date | None
+    over_cap_explained: bool = False  # a plan above the cap says why
 
 
 class Counselling:
@@ -132,11 +133,13 @@ class Counselling:
                     if isinstance(cost, Money) and cost.currency:
                         costs.append((cost.amount, cost.currency))
         budget = budget_rules or budget_settings(self.workspace)
+        justification = plan.answers.get(BUDGET_JUSTIFICATION) if plan is not None else None
         return PlanAssessment(
             assess_priority(ratings, vulnerabilities),
             check_budget(costs, budget.cap_eur, budget.rates_to_eur),
             vulnerabilities,
             budget.rates_date,
+            isinstance(justification, str) and bool(justification.strip()),
         )
 
     # writing

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from app.services.demo_answers import consent_answers, intake_answers, plan_answ
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
 from app.services.workspace import Workspace
 from app.store import audit, search
-from app.store.models import AuditEvent, Case, FormResponse, Office
+from app.store.models import AuditEvent, Case, CaseDecision, FormResponse, Office
 from app.store.types import utcnow
 
 _BATCH = 500
@@ -259,11 +260,49 @@ def add_demo_cases(
                 rng, forms, new_case, country, status, at, workspace.user.id
             )
             case.revision += sum(response.revision for response in case.responses)
+            if status in _DECIDED:
+                case.decisions = [_decision(rng, case.responses, status, at, workspace.user.id)]
             if number % _BATCH == 0:
                 session.flush()
                 session.expunge_all()  # keep memory flat on large demos
                 office = session.get(Office, office.id) or office
     return count
+
+
+# Statuses a plan reaches only after headquarters decided on it (on paper, for now).
+_DECIDED = frozenset({CaseStatus.APPROVED, CaseStatus.IN_IMPLEMENTATION, CaseStatus.CLOSED,
+                      CaseStatus.REJECTED})  # fmt: skip
+_REJECTION_REASONS = (
+    "The plan duplicates assistance already received from another programme.",
+    "No supplier offer; the costs could not be checked.",
+)
+
+
+def _decision(
+    rng: random.Random,
+    responses: list[FormResponse],
+    status: CaseStatus,
+    opened: dt.datetime,
+    user_id: int,
+) -> CaseDecision:
+    """The decision HQ sent back for a demo case that got past "submitted"."""
+    plan = next(r for r in responses if r.form_id == "plan")
+    decided_on = min(opened.date() + dt.timedelta(days=rng.randint(10, 40)), utcnow().date())
+    reference = f"HQ/{decided_on.year}/{rng.randint(100, 9999)}"
+    if status is CaseStatus.REJECTED:
+        return CaseDecision(outcome="rejected", reason=rng.choice(_REJECTION_REASONS),
+                            reference=reference, decided_on=decided_on, source="paper",
+                            plan_revision=plan.revision, recorded_by_id=user_id)  # fmt: skip
+    amounts, total = [], Decimal(0)
+    for number, item in enumerate(plan.answers.get("assistance_items", []), start=1):
+        cost = item.get("estimated_cost") or {}
+        amount, currency = Decimal(str(cost.get("amount", "0"))), str(cost.get("currency", "EUR"))
+        amounts.append({"item": number, "amount": f"{amount:.2f}", "currency": currency})
+        total += amount * Decimal(str(INDICATIVE_RATES_TO_EUR.get(currency, 1)))
+    return CaseDecision(outcome="approved", approved_amounts=amounts,
+                        approved_total_eur=f"{total:.2f}", reference=reference,
+                        decided_on=decided_on, source="paper", plan_revision=plan.revision,
+                        recorded_by_id=user_id)  # fmt: skip
 
 
 def remove_demo_cases(workspace: Workspace) -> int:

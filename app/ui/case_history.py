@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.cases import STATUS_LABELS, CaseStatus
 from app.domain.errors import HomewardError
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS, Relationship, Sex
-from app.i18n import N_, active_language, ngettext
+from app.i18n import N_, active_language, fill, ngettext
 from app.i18n import gettext as _
 from app.services.answers import money_text
 from app.services.history import (
@@ -79,11 +79,11 @@ def entry_texts(entry: HistoryEntry) -> EntryTexts:
         more = len(description.fields) - FIELDS_SHOWN
         details = (
             *full[: 1 + FIELDS_SHOWN],
-            ngettext("… and {count} more", "… and {count} more", more).format(count=more),
+            fill(ngettext("… and {count} more", "… and {count} more", more), count=more),
         )
     if isinstance(description, CasePrinted) and description.sha256:
-        short = _("SHA-256 {hash}").format(hash=description.sha256[:SHORT_HASH])
-        full_hash = _("SHA-256 {hash}").format(hash=description.sha256)
+        short = fill(_("SHA-256 {hash}"), hash=description.sha256[:SHORT_HASH])
+        full_hash = fill(_("SHA-256 {hash}"), hash=description.sha256)
         details, full = (*details, short), (*details, full_hash)
     revision = "" if entry.case_revision is None else str(entry.case_revision)
     return EntryTexts(datetime_text(entry.at), who, what, revision, details, full)
@@ -98,8 +98,9 @@ def _describe(entry: HistoryEntry) -> tuple[str, tuple[str, ...]]:
             if members == 0:
                 return _("Case opened"), (_("No household members recorded."),)
             return _("Case opened"), (
-                ngettext("{count} household member", "{count} household members", members).format(
-                    count=members
+                fill(
+                    ngettext("{count} household member", "{count} household members", members),
+                    count=members,
                 ),
             )
         case AnswersSaved():
@@ -107,13 +108,15 @@ def _describe(entry: HistoryEntry) -> tuple[str, tuple[str, ...]]:
         case StepCompleted():
             return _("Step completed"), (_form(description.form_label, description.form),)
         case StatusChanged():
-            line = _("Status changed from {old} to {new}").format(
-                old=_status(description.old), new=_status(description.new)
+            line = fill(
+                _("Status changed from {old} to {new}"),
+                old=_status(description.old),
+                new=_status(description.new),
             )
             return _("Status changed"), (line, *_reason_lines(description))
         case LanguageChanged(language):
             return _("Language changed"), (
-                _("Language of the session: {language}").format(language=language_text(language)),
+                fill(_("Language of the session: {language}"), language=language_text(language)),
             )
         case CasePrinted():
             return _("Printed"), _printed(description)
@@ -128,8 +131,8 @@ def _describe(entry: HistoryEntry) -> tuple[str, tuple[str, ...]]:
 
 def _saved(entry: AnswersSaved) -> tuple[str, ...]:
     return (
-        _("{form}, changed answers:").format(form=_form(entry.form_label, entry.form)),
-        *(_("• {field}").format(field=_(f.label) if f.label else f.id) for f in entry.fields),
+        fill(_("{form}, changed answers:"), form=_form(entry.form_label, entry.form)),
+        *(fill(_("• {field}"), field=_(f.label) if f.label else f.id) for f in entry.fields),
     )
 
 
@@ -146,7 +149,7 @@ def _status(value: str) -> str:
 
 def _reason_lines(entry: StatusChanged | DecisionRecorded) -> tuple[str, ...]:
     if entry.reason is not None:
-        return (_("Reason: {reason}").format(reason=entry.reason),)
+        return (fill(_("Reason: {reason}"), reason=entry.reason),)
     if entry.reason_given:
         return (_("A reason was recorded (shown to supervisors)."),)
     return ()
@@ -154,14 +157,14 @@ def _reason_lines(entry: StatusChanged | DecisionRecorded) -> tuple[str, ...]:
 
 def _printed(entry: CasePrinted) -> tuple[str, ...]:
     language = language_text(entry.language) if entry.language else "—"
-    what = _("{form} in {language}").format(form=_form(entry.form_label, entry.form),
+    what = fill(_("{form} in {language}"), form=_form(entry.form_label, entry.form),
                                             language=language)  # fmt: skip
     facts = []
     if entry.pages is not None:
-        facts.append(ngettext("{count} page", "{count} pages", entry.pages).format(
+        facts.append(fill(ngettext("{count} page", "{count} pages", entry.pages),
             count=entry.pages))  # fmt: skip
     if entry.plan_revision:  # 0: the case has no plan yet
-        facts.append(_("plan revision {revision}").format(revision=entry.plan_revision))
+        facts.append(fill(_("plan revision {revision}"), revision=entry.plan_revision))
     if entry.target == "printer":
         facts.append(_("sent to a printer"))
     elif entry.target == "file":
@@ -176,13 +179,13 @@ def _decision(entry: DecisionRecorded) -> tuple[str, ...]:
         outcome = _(STATUS_LABELS[CaseStatus.APPROVED])
         total = _money_eur(entry.approved_total_eur)
         if total:
-            outcome = _("{outcome}, {amount} in total").format(outcome=outcome, amount=total)
+            outcome = fill(_("{outcome}, {amount} in total"), outcome=outcome, amount=total)
     elif entry.outcome == "rejected":
         outcome = _(STATUS_LABELS[CaseStatus.REJECTED])
     else:
         outcome = entry.outcome
     if entry.source == "paper":
-        outcome = _("{outcome} (received on paper)").format(outcome=outcome)
+        outcome = fill(_("{outcome} (received on paper)"), outcome=outcome)
     return (outcome, *_reason_lines(entry))
 
 
@@ -199,13 +202,16 @@ def _identity_line(change: IdentityChange, values_shown: bool) -> str:
     name = change.field.rsplit(".", 1)[-1] if "." in change.field else change.field
     field = _(change.label) if change.label else name
     if change.member is not None:
-        member = _("Household member {number}").format(number=change.member)
+        member = fill(_("Household member {number}"), number=change.member)
         # "household[2]" alone: the member was added or removed
         field = f"{member}: {field}" if "." in change.field else member
     if not values_shown:
-        return _("{field} changed").format(field=field)
-    return _("{field}: from {old} to {new}").format(
-        field=field, old=_value_text(name, change.old), new=_value_text(name, change.new)
+        return fill(_("{field} changed"), field=field)
+    return fill(
+        _("{field}: from {old} to {new}"),
+        field=field,
+        old=_value_text(name, change.old),
+        new=_value_text(name, change.new),
     )
 
 
@@ -336,9 +342,9 @@ class CaseHistoryDialog(QDialog):
         self._fit_columns()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("History — {case}").format(case=self.case_number))
+        self.setWindowTitle(fill(_("History — {case}"), case=self.case_number))
         self.heading.setText(
-            _("Everything recorded about case {case}, newest first.").format(case=self.case_number)
+            fill(_("Everything recorded about case {case}, newest first."), case=self.case_number)
         )
         self.copy_button.setText(_("Copy"))
         self.copy_button.setToolTip(_("Copy the selected rows (all rows if none is selected)"))

@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 from app.domain.cases import STATUS_LABELS
 from app.domain.decisions import MAX_REFERENCE_LENGTH, SOURCE_LABELS
 from app.domain.errors import HomewardError
-from app.i18n import N_, active_language, translate_error
+from app.i18n import N_, active_language, fill, translate_error
 from app.i18n import gettext as _
 from app.i18n.numbers import parse_number
 from app.services.answers import money_text
@@ -106,12 +106,12 @@ def decision_summary(view: DecisionView | None) -> str:
             template = _("Approved on {date} ({source}, ref. {reference}): {total}")
         else:
             template = _("Approved on {date} ({source}): {total}")
-        return template.format(total=total, **params)
+        return fill(template, total=total, **params)
     if view.reference:
         template = _("Rejected on {date} ({source}, ref. {reference}): {reason}")
     else:
         template = _("Rejected on {date} ({source}): {reason}")
-    return template.format(reason=view.reason, **params)
+    return fill(template, reason=view.reason, **params)
 
 
 class DecisionSummaryLabel(QLabel):

@@ -31,7 +31,7 @@ from app.i18n.dates import date_order, entry_text, parse_date_text, partial_date
 from app.i18n.languages import babel_locale
 
 INVALID_STYLE = "border: 2px solid #c62828;"
-HINT_STYLE = "color: palette(mid);"
+HINT_STYLE = "color: #4d4d4d;"  # readable beside the field (contrast above 7:1)
 PROBLEM_STYLE = "color: #c62828;"
 FIRST_DAY = QDate(1900, 1, 1)
 LAST_DAY = QDate(2100, 12, 31)

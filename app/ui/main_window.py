@@ -58,7 +58,7 @@ from app.ui.session.window import SessionWindow
 SEARCH_DELAY_MS = 150
 # Default widths; the name takes what is left, so the table never needs a horizontal scroll.
 _NATIVE = QKeySequence.SequenceFormat.NativeText
-COLUMN_WIDTHS = (125, None, 95, 115, 180, 125, 100, 135)
+COLUMN_WIDTHS = (125, None, 95, 105, 165, 115, 95, 135)
 
 
 class MainWindow(QMainWindow):
@@ -493,7 +493,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 800)
-            self.splitter.setSizes([1000, 400])
+            self.splitter.setSizes([1060, 340])
         for key, restore in (
             ("main/state", self.restoreState),
             ("main/splitter", self.splitter.restoreState),

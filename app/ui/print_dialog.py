@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QStandardPaths, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -61,6 +61,21 @@ def page_images(pdf: bytes, scale: float) -> list[QImage]:
     finally:
         document.close()
     return images
+
+
+class _SaveFolder:
+    """Where "Save as PDF" opens: the folder used last in this run, else Documents."""
+
+    chosen: Path | None = None
+
+    @classmethod
+    def last(cls) -> Path:
+        if cls.chosen is not None and cls.chosen.is_dir():
+            return cls.chosen
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 class PrintDialog(QDialog):
@@ -168,15 +183,18 @@ class PrintDialog(QDialog):
         self.refresh()  # the case may have changed since the preview was made
         if self.result is None:
             return None
-        suggested = f"{self.case_number}-{self.chosen_form().value}-{self.result.language}.pdf"
+        name = f"{self.case_number}-{self.chosen_form().value}-{self.result.language}.pdf"
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), suggested, _("PDF files (*.pdf)")
+            self, _("Save as PDF"), str(_SaveFolder.last() / name), _("PDF files (*.pdf)")
         )
         if not path:
             return None
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        return self._save(Path(path), self.result)
+        saved = self._save(Path(path), self.result)
+        if saved is not None:
+            _SaveFolder.chosen = saved.parent
+        return saved
 
     def _save(self, target: Path, result: PrintResult) -> Path | None:
         try:

@@ -70,7 +70,13 @@ def assessment_html(assessment: PlanAssessment) -> str:
         parts.append(f"<p style='color:#e65100'>⚠ {html.escape(text)}</p>")
     elif budget.eur_equivalent is not None and budget.totals:
         equivalent = money_text(budget.eur_equivalent, "EUR")
-        if budget.over_cap:
+        if budget.over_cap and assessment.over_cap_explained:
+            text = _(
+                "The plan costs about {total}, more than the cap of {cap} per returnee; why "
+                "the exception is needed is written under “Why the plan exceeds the budget cap”."
+            ).format(total=equivalent, cap=cap)
+            parts.append(f"<p style='color:#8a4b00; font-weight:600'>⚠ {html.escape(text)}</p>")
+        elif budget.over_cap:
             text = _(
                 "The plan costs about {total}, more than the cap of {cap} per returnee. "
                 "Reduce it, or write why the exception is needed under “Why the plan "
