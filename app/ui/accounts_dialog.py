@@ -40,6 +40,7 @@ from app.services.accounts import (
 )
 from app.services.answers import NO, YES
 from app.services.workspace import Workspace
+from app.ui.buttons import ok_cancel
 from app.ui.formatting import datetime_text
 from app.ui.password_dialog import ProblemLabel, password_edit, problem_text
 from app.ui.pickers import EnumCombo
@@ -87,14 +88,7 @@ class AddAccountDialog(QDialog):
             form.addRow(label, field)
             if name is not None:
                 form.addRow("", self.problems[name])
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Add account"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, _cancel = ok_cancel(self, _("Add account"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -166,14 +160,7 @@ class ResetPasswordDialog(QDialog):
         form.addRow("", self.password_problem)
         form.addRow(_("Repeat the password"), self.repeat)
         form.addRow("", self.repeat_problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Reset password"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button, _cancel = ok_cancel(self, _("Reset password"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

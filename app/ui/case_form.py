@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from app.domain.people import (
 from app.i18n import N_, translate_error
 from app.i18n import gettext as _
 from app.services.cases import CaseDetail, HouseholdMemberView, input_problems
+from app.ui.buttons import ok_cancel
 from app.ui.date_edit import DateField
 from app.ui.errors import show_error
 from app.ui.pickers import EnumCombo, country_combo, language_combo
@@ -349,13 +349,7 @@ class CaseFormDialog(QDialog):
         self.session_language, self.household, self.problems = (
             form.session_language, form.household, form.problems,
         )  # fmt: skip
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, _ok, _cancel = ok_cancel(self, ok_text)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form, 1)
         layout.addWidget(self.buttons)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from app.domain.errors import HomewardError
 from app.i18n import gettext as _
 from app.i18n import translate_error
 from app.services.workspace import Workspace
+from app.ui.buttons import ok_cancel
 
 Unlock = Callable[[str, str], Workspace]
 
@@ -50,13 +50,7 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("User name"), self.username)
         form.addRow(_("Password"), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Quit"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok, _cancel = ok_cancel(self, _("Sign in"), _("Quit"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +18,7 @@ from app.i18n import gettext as _
 from app.i18n import translate_error
 from app.services.accounts import change_password, change_temporary_password
 from app.services.workspace import Workspace
+from app.ui.buttons import ok_cancel
 
 PROBLEM_STYLE = "color: #c62828;"
 
@@ -83,15 +83,9 @@ class ChangePasswordDialog(QDialog):
             form.addRow(_("Current password"), self.current)
         form.addRow(_("New password"), self.new_password)
         form.addRow(_("Repeat the new password"), self.repeat)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons, self.ok_button, self.cancel_button = ok_cancel(
+            self, _("Change password"), _("Sign out") if forced else _("Cancel")
         )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Change password"))
-        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText(_("Sign out") if forced else _("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         if forced:
