@@ -626,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print(f"homeward: {_('Cancelled.')}", file=sys.stderr)
+        print("homeward: " + _("Cancelled."), file=sys.stderr)
         return 130
     except Exception:
         log.exception("%s failed unexpectedly", command)

@@ -76,3 +76,19 @@ def test_form_languages_report_complete(code):
     ui, forms = completeness(code)
     assert ui.translated == ui.total > 100
     assert forms.translated == forms.total > 100
+
+
+# Babel's extractor does not look inside f-strings: a message written there is never offered
+# to translators and stays English in every language. (``_(variable)`` is fine: the message
+# itself is marked where it is written.)
+_MARKED_IN_FSTRING = re.compile(r"""\bf(["']).*\{[^}]*\b(_|N_|ngettext)\(\s*["']""")
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _MARKED_IN_FSTRING.search(line)
+    ]
+    assert found == [], "move these _() calls out of the f-strings: " + ", ".join(found)

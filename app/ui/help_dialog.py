@@ -116,7 +116,8 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
 def guide_html(right_to_left: bool) -> str:
     """The guide in the interface language, every piece of text escaped."""
     direction = ' dir="rtl"' if right_to_left else ""
-    parts = [f"<h1{direction}>{html.escape(_('How to use Homeward'))}</h1>"]
+    heading = _("How to use Homeward")
+    parts = [f"<h1{direction}>{html.escape(heading)}</h1>"]
     for title, paragraphs in GUIDE:
         parts.append(f"<h3{direction}>{html.escape(_(title))}</h3>")
         parts += [f"<p{direction}>{html.escape(_(text))}</p>" for text in paragraphs]

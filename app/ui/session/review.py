@@ -40,16 +40,16 @@ def assessment_html(assessment: PlanAssessment) -> str:
     priority = assessment.priority
     if priority.level is None:
         missing = ", ".join(_(CRITERION_LABELS[name]) for name in priority.missing)
-        parts.append(
-            f"<p><b>{html.escape(_('Priority'))}:</b> "
-            f"{html.escape(_('not assessed yet (rate {criteria})').format(criteria=missing))}</p>"
-        )
+        label = _("Priority")
+        state = _("not assessed yet (rate {criteria})").format(criteria=missing)
+        parts.append(f"<p><b>{html.escape(label)}:</b> {html.escape(state)}</p>")
     else:
         colour = _COLOURS[priority.level]
+        label, level = _("Priority"), _(PRIORITY_LABELS[priority.level])
+        points = _("{score} points").format(score=priority.score)
         parts.append(
-            f"<p><b>{html.escape(_('Priority'))}:</b> <span style='color:{colour}; "
-            f"font-weight:600'>{html.escape(_(PRIORITY_LABELS[priority.level]))}</span> "
-            f"({html.escape(_('{score} points').format(score=priority.score))})</p>"
+            f"<p><b>{html.escape(label)}:</b> <span style='color:{colour}; "
+            f"font-weight:600'>{html.escape(level)}</span> ({html.escape(points)})</p>"
         )
     if priority.reasons:
         items = "".join(
@@ -60,7 +60,8 @@ def assessment_html(assessment: PlanAssessment) -> str:
     budget = assessment.budget
     if budget.totals:
         totals = ", ".join(money_text(total, currency) for currency, total in budget.totals.items())
-        parts.append(f"<p><b>{html.escape(_('Total'))}:</b> {html.escape(totals)}</p>")
+        label = _("Total")
+        parts.append(f"<p><b>{html.escape(label)}:</b> {html.escape(totals)}</p>")
     cap = money_text(budget.cap_eur, "EUR")
     if budget.missing_rates:
         text = _(
