@@ -7,10 +7,12 @@ the window closes, so closing the lid or a crash loses at most the last second o
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -40,7 +42,10 @@ from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
 
 log = logging.getLogger("homeward.ui")
-SAVE_DELAY_MS = 600
+SAVE_DELAY_MS = 600  # after the last key
+# Steady typing never pauses for SAVE_DELAY_MS: save anyway once the oldest unsaved change is
+# this old, so a crash or a power cut loses at most about two seconds of typing.
+MAX_UNSAVED_S = 2.0
 
 
 def locked_reason(status: CaseStatus) -> str:
@@ -75,6 +80,9 @@ class SessionWindow(QMainWindow):
         self.state: SessionState = counselling.state(case_number)
         self.sitting = counselling.begin_session(case_number, counsellor_language)
         self._dirty: set[str] = set()
+        self._dirty_since: float | None = None  # when the oldest unsaved change was made
+        self._saving = False
+        self._failing = False  # the last save was refused and the counsellor was told
         self.pages: dict[str, FormPage] = {}
 
         self.title = QLabel()
@@ -163,6 +171,9 @@ class SessionWindow(QMainWindow):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_now)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_now)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.complete_current)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print)
@@ -249,12 +260,31 @@ class SessionWindow(QMainWindow):
     # saving
     def _edited(self, form_id: str) -> None:
         self._dirty.add(form_id)
+        now = time.monotonic()
+        if self._dirty_since is None:
+            self._dirty_since = now
         self.saved.setText(_("Saving…"))
-        self._timer.start()
+        if now - self._dirty_since >= MAX_UNSAVED_S:
+            self.save_now()
+        else:
+            self._timer.start()
+
+    def _focus_moved(self, old: QWidget | None, _new: QWidget | None) -> None:
+        """Leaving a field saves it (the counsellor's attention has moved on)."""
+        if self._dirty and not self._saving and old is not None and self.isAncestorOf(old):
+            self.save_now()
 
     def save_now(self) -> bool:
         """Write every changed form now; False if the store refused (the text stays on screen)."""
         self._timer.stop()
+        self._dirty_since = None
+        self._saving = True
+        try:
+            return self._save_dirty()
+        finally:
+            self._saving = False
+
+    def _save_dirty(self) -> bool:
         try:
             for form_id in sorted(self._dirty):
                 self.counselling.save_answers(
@@ -266,8 +296,11 @@ class SessionWindow(QMainWindow):
             # and the next pause in typing tries again.
             log.warning("answers of %s not saved: %s", self.case_number, type(error).__name__)
             self.saved.setText(_("Not saved"))
-            show_error(self, error)
+            if not self._failing:  # said once; the indicator says it until a save succeeds
+                self._failing = True
+                show_error(self, error)
             return False
+        self._failing = False
         if self.saved.text() == _("Saving…"):
             self.saved.setText(_("All changes saved"))
         self._reload_state()
