@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
 from app.applog import configure_logging
-from app.config import PASSWORD_ENV, USER_ENV, DataPaths, load_settings, resolve_data_dir
+from app.config import (
+    PASSWORD_ENV,
+    USER_ENV,
+    DataPaths,
+    load_settings,
+    resolve_data_dir,
+    restrict_permissions,
+)
 from app.domain.errors import (
     N_,
     HomewardError,
@@ -612,8 +619,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = resolve_data_dir(args.data_dir)
     set_language(_interface_language(paths))
     command = args.command or "gui"
+    if os.name == "posix":
+        os.umask(0o077)  # everything this process writes is the owner's alone
     try:
         if paths.root.is_dir():  # a failed first command must not leave a folder behind
+            restrict_permissions(paths)
             configure_logging(paths)
         return _HANDLERS[command](args, paths)
     except HomewardError as error:

@@ -64,6 +64,31 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataPath
     return DataPaths(root.expanduser().resolve())
 
 
+def restrict_permissions(paths: DataPaths) -> None:
+    """Make the data folder the owner's alone: folders 0700, files 0600, on every start.
+
+    A folder that already existed (or files copied in from a backup) may carry the umask's
+    0755/0644; on a shared laptop that lets any other account read the logs and backups.
+    Links are not followed. Where the owner cannot change a mode, it is left as it is.
+    """
+    if os.name != "posix" or not paths.root.is_dir() or paths.root.is_symlink():
+        return
+    _chmod(paths.root, 0o700)
+    for folder, dirnames, filenames in os.walk(paths.root):
+        for name in dirnames:
+            _chmod(Path(folder) / name, 0o700)
+        for name in filenames:
+            _chmod(Path(folder) / name, 0o600)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink() and (path.stat().st_mode & 0o777) != mode:
+            path.chmod(mode)
+    except OSError:
+        pass  # not ours to change (or gone meanwhile): reading and writing still decide
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a power cut leaves either the old or new file."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -288,3 +288,21 @@ def test_dates_of_birth_stay_iso_even_when_only_the_year_is_known(demo_dir):
     year_only = next(c for c in cases if c["date_of_birth"] and len(c["date_of_birth"]) == 4)
     shown = homeward(demo_dir, "case", year_only["case_number"])
     assert f"date_of_birth: {year_only['date_of_birth']}\n" in shown.stdout
+
+
+def test_data_folder_is_made_owner_only_on_every_start(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    done = homeward(data, "init", "--role", "office", "--office", "SK", "--office-name",
+                    "Bratislava office", "--admin", "anna")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (data / "backups").mkdir(exist_ok=True)
+    (data / "backups" / "old-copy.db").write_bytes(b"x")
+    for path in [data, *data.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assert homeward(data, "cases").returncode == 0
+    modes = {p.relative_to(tmp_path).as_posix(): p.stat().st_mode & 0o777
+             for p in [data, *data.rglob("*")]}  # fmt: skip
+    assert modes["data"] == 0o700
+    assert all(mode == (0o700 if (tmp_path / name).is_dir() else 0o600)
+               for name, mode in modes.items()), modes  # fmt: skip
