@@ -53,3 +53,23 @@ def test_dialog_saves_cap_and_rates(qtbot, workspace):
     assert dialog.result() == OfficeBudgetDialog.DialogCode.Accepted
     settings = budget_settings(workspace)
     assert settings.cap_eur == Decimal(1800) and settings.rates_to_eur["USD"] == Decimal("0.9")
+
+
+@pytest.mark.parametrize(
+    ("rates", "rates_date", "wanted"),
+    [
+        ({"EUR": Decimal(2)}, None, "its rate is always 1"),
+        ({"USD": Decimal("1e99999999")}, None, "between 0.000000001 and 1000000000"),
+        ({"USD": Decimal("1e-99999999")}, None, "between 0.000000001 and 1000000000"),
+        ({"USD": Decimal("1.0000000000000000000000001")}, None, "at most 20 digits"),
+        ({"XYZ": Decimal(2)}, None, "three-letter ISO code"),
+        ({"US$": Decimal(2)}, None, "three-letter ISO code"),
+        ({"USD": Decimal("0.9")}, dt.date.today() + dt.timedelta(days=1), "in the future"),
+    ],
+)
+def test_rates_out_of_bounds_are_refused_and_change_nothing(workspace, rates, rates_date, wanted):
+    before = budget_settings(workspace)
+    with pytest.raises(InvalidInput) as refused:
+        set_budget(workspace, rates=rates, rates_date=rates_date)
+    assert wanted in str(refused.value)
+    assert budget_settings(workspace) == before

@@ -36,14 +36,35 @@ INDICATIVE_RATES_TO_EUR: dict[str, Decimal] = {
 MAX_BUDGET_CAP_EUR = 1_000_000
 
 
-def budget_problems(cap_eur: int | None, rates: dict[str, Decimal]) -> dict[str, str]:
+# An exchange rate to EUR outside these bounds is a typing slip (or an attack on the store:
+# 1e99999999 written out is a hundred megabytes).
+MIN_RATE, MAX_RATE = Decimal("1e-9"), Decimal("1e9")
+MAX_RATE_DIGITS = 20
+
+
+def budget_problems(
+    cap_eur: int | None,
+    rates: dict[str, Decimal],
+    *,
+    known_currencies: frozenset[str] | None = None,
+    rates_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> dict[str, str]:
     """What is wrong with an office's budget settings (empty when all is well)."""
     problems: dict[str, str] = {}
     if cap_eur is not None and not 0 < cap_eur <= MAX_BUDGET_CAP_EUR:
         problems["budget_cap"] = N_("the budget cap is a whole number of euros above 0")
     for code, rate in rates.items():
-        if len(code) != 3 or not code.isalpha() or not code.isupper():
-            problems[f"rate.{code}"] = N_("a currency is a three-letter ISO code such as USD")
-        elif not rate.is_finite() or rate <= 0:
-            problems[f"rate.{code}"] = N_("an exchange rate is a number above 0")
+        key = f"rate.{code[:8]}"
+        well_formed = len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
+        if not well_formed or (known_currencies is not None and code not in known_currencies):
+            problems[key] = N_("a currency is a three-letter ISO code such as USD")
+        elif code == "EUR":
+            problems[key] = N_("EUR is the programme's own currency: its rate is always 1")
+        elif not rate.is_finite() or not MIN_RATE <= rate <= MAX_RATE:
+            problems[key] = N_("an exchange rate is a number between 0.000000001 and 1000000000")
+        elif len(rate.normalize().as_tuple().digits) > MAX_RATE_DIGITS:
+            problems[key] = N_("an exchange rate has at most 20 digits")
+    if rates_date is not None and today is not None and rates_date > today:
+        problems["rates_date"] = N_("the date of the rates cannot be in the future")
     return problems

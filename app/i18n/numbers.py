@@ -52,3 +52,11 @@ def parse_number(text: str, language: str) -> Decimal | None:
         return Decimal(plain)
     except InvalidOperation:
         return None
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    """Every ISO 4217 code CLDR knows (the office may set a rate for any of them)."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.domain.accounts import Permission
 from app.domain.errors import InvalidInput
 from app.domain.money import INDICATIVE_RATES_DATE, INDICATIVE_RATES_TO_EUR, budget_problems
+from app.i18n.numbers import known_currencies
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import Installation
@@ -46,7 +47,13 @@ def set_budget(
     currencies; the first change starts from the indicative table."""
     workspace.require(Permission.MANAGE_OFFICE)
     changes = dict(rates or {})
-    problems = budget_problems(cap_eur, changes)
+    problems = budget_problems(
+        cap_eur,
+        changes,
+        known_currencies=known_currencies(),
+        rates_date=rates_date,
+        today=dt.date.today(),
+    )
     if problems:
         raise InvalidInput(problems)
     current = budget_settings(workspace)
