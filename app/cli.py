@@ -11,6 +11,7 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -33,6 +34,7 @@ from app.domain.errors import (
     PasswordMismatch,
     PasswordRequired,
 )
+from app.domain.text import printable
 from app.i18n import gettext as _
 from app.i18n import set_language, translate_error
 from app.i18n.languages import LANGUAGE_CODES
@@ -43,6 +45,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("homeward.cli")
 NEW_PASSWORD_ENV = "HOMEWARD_NEW_PASSWORD"
 Handler = Callable[[argparse.Namespace, DataPaths], int]
+
+
+MAX_LIMIT = 1_000_000
+
+
+def _limit(text: str) -> int:
+    """A count for --limit: 0 (all) up to a million."""
+    if not text.strip().isdigit() or len(text.strip()) > 7 or int(text) > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to {MAX_LIMIT}")
+    return int(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list or search cases")
     cases.add_argument("--search", default="", metavar="TEXT")
-    cases.add_argument("--limit", type=int, default=0, metavar="N", help="at most N (0: all)")
+    cases.add_argument(
+        "--limit", type=_limit, default=0, metavar="N", help="at most N (0: all)"
+    )
     cases.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
     case = commands.add_parser("case", help="show one case")
@@ -217,9 +231,14 @@ def _unlock(args: argparse.Namespace, paths: DataPaths) -> Workspace:
     return unlock(paths, username, _password(_("Password: ")))
 
 
+# JSON escapes C0 controls itself; DEL, C1 controls and bidi overrides it leaves raw, and a
+# terminal would act on them. (They can only stand inside strings, so escaping is safe.)
+_RAW_CONTROLS = re.compile("[\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+
+
 def _emit_json(document: object) -> None:
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _cmd_gui(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -302,7 +321,7 @@ def _cmd_cases(args: argparse.Namespace, paths: DataPaths) -> int:
         _emit_json({"total": total, "cases": [_case_json(row) for row in rows]})
         return 0
     for row in rows:
-        name = f"{row.family_name.upper()} {row.given_name}".strip()
+        name = printable(f"{row.family_name.upper()} {row.given_name}".strip())
         born = row.date_of_birth.isoformat() if row.date_of_birth else "?"
         print(
             f"{row.case_number}  {name:<32}  {born:<10}  {row.country_of_return}  "
@@ -424,7 +443,8 @@ def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
         for a in accounts:
             state = "active" if a.active else "disabled"
             flag = "  must-change-password" if a.must_change_password else ""
-            print(f"{a.username:<20} {a.role.value:<11} {state:<9} {a.display_name}{flag}")
+            name = printable(a.display_name)
+            print(f"{a.username:<20} {a.role.value:<11} {state:<9} {name}{flag}")
     return 0
 
 
@@ -628,7 +648,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _HANDLERS[command](args, paths)
     except HomewardError as error:
         log.info("%s failed: %s", command, error.code)
-        print(f"homeward: {translate_error(error)}", file=sys.stderr)
+        # Messages may quote what was typed: never let it drive the terminal.
+        print(f"homeward: {printable(translate_error(error))}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         # The reader went away (e.g. `homeward cases | head`): not an error of ours. Point

@@ -10,8 +10,6 @@ from app.domain.errors import StoreUnreadable
 from app.store.keyring import Keyring
 from test_cli import homeward
 
-from tests_support import PASSWORD
-
 
 def _mutations():
     def slot(change):
@@ -77,7 +75,7 @@ def test_the_command_line_says_what_is_wrong_in_one_line(tmp_path):
     document = json.loads((data / "keyring.json").read_text())
     next(iter(document["slots"].values()))["m"] = 2**31
     (data / "keyring.json").write_text(json.dumps(document))
-    done = homeward(data, "cases", password=PASSWORD)
+    done = homeward(data, "cases")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "out of bounds" in done.stderr
     assert "Traceback" not in done.stderr

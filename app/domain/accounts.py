@@ -13,6 +13,7 @@ from app.domain.errors import (
     HomewardError,
     LastAdministrator,
 )
+from app.domain.text import control_problem
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -96,3 +97,13 @@ def new_password_problem(current: str, new: str) -> str | None:
     if unicodedata.normalize("NFC", new) == unicodedata.normalize("NFC", current):
         return N_("the new password must differ from the current one")
     return None
+
+
+MAX_DISPLAY_NAME_LENGTH = 200
+
+
+def display_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's name on an account (None when it can)."""
+    if len(name) > MAX_DISPLAY_NAME_LENGTH:
+        return N_("the name has at most 200 characters")
+    return control_problem(name)

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from app.domain.errors import N_, InvalidTransition
+from app.domain.text import control_problem
 
 CASE_NUMBER_DIGITS = 5
-_CASE_NUMBER = re.compile(r"^(?P<office>[A-Z]{2,8})-(?P<year>\d{4})-(?P<seq>\d{5,})$")
+_CASE_NUMBER = re.compile(r"^(?P<office>[A-Z]{2,8})-(?P<year>\d{4})-(?P<seq>\d{5,9})$")
 _OFFICE_CODE = re.compile(r"^[A-Z]{2,8}$")
 
 
@@ -72,7 +73,7 @@ def office_code_problem(code: str) -> str | None:
 def office_name_problem(name: str) -> str | None:
     if not name.strip() or len(name) > 200:
         return N_("the office name is required (at most 200 characters)")
-    return None
+    return control_problem(name)
 
 
 @dataclass(frozen=True, order=True)
@@ -88,6 +89,8 @@ class CaseNumber:
 
     @classmethod
     def parse(cls, text: str) -> CaseNumber | None:
+        if len(text) > 64:  # nothing that long is a case number; refuse before parsing
+            return None
         match = _CASE_NUMBER.match(text.strip().upper())
         if not match:
             return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from app.domain.cases import CaseStatus
 from app.domain.dates import PartialDate, as_partial
 from app.domain.errors import N_, InvalidInput
+from app.domain.text import control_problem
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 MAX_NAME_LENGTH = 100
@@ -104,6 +105,8 @@ def _person_problems(prefix: str, person: PersonInput, today: dt.date) -> dict[s
     for attr in ("given_name", "family_name"):
         if len(getattr(person, attr).strip()) > MAX_NAME_LENGTH:
             problems[f"{prefix}{attr}"] = N_("a name has at most 100 characters")
+        elif problem := control_problem(getattr(person, attr)):
+            problems[f"{prefix}{attr}"] = problem
     if person.sex is None:
         problems[f"{prefix}sex"] = N_("choose the sex as written in the travel document")
     born = person.date_of_birth
@@ -149,6 +152,12 @@ def _identity_problems(
         problems["country_of_return"] = N_("choose the country of return from the list")
     if len(case.region_of_return) > MAX_NAME_LENGTH:
         problems["region_of_return"] = N_("a place name has at most 100 characters")
+    elif problem := control_problem(case.region_of_return):
+        problems["region_of_return"] = problem
+    if len(case.native_name) > 2 * MAX_NAME_LENGTH:
+        problems["native_name"] = N_("the name in own script has at most 200 characters")
+    elif problem := control_problem(case.native_name):
+        problems["native_name"] = problem
     if isinstance(case, NewCaseInput) and case.session_language not in (known_languages or ()):
         problems["session_language"] = N_("choose the language of the session from the list")
     for index, member in enumerate(case.household, start=1):

@@ -20,6 +20,7 @@ from app.domain.accounts import (
     Permission,
     Role,
     disable_refusal,
+    display_name_problem,
     new_password_problem,
     normalise_username,
     password_problem,
@@ -87,8 +88,8 @@ def add_account(
         problems["username"] = problem
     if problem := password_problem(password):
         problems["password"] = problem
-    if len(display_name) > 200:
-        problems["display_name"] = N_("the name has at most 200 characters")
+    if problem := display_name_problem(display_name):
+        problems["display_name"] = problem
     if problems:
         raise InvalidInput(problems, min_length=MIN_PASSWORD_LENGTH)
     with workspace.account_transaction() as session:

@@ -284,7 +284,8 @@ def load_case(session: Session, case_number: str, *options: ExecutableOption) ->
             .options(joinedload(Case.returnee), *options)
         )
     if case is None:
-        raise CaseNotFound(case_number=case_number.strip())
+        shown = case_number.strip()
+        raise CaseNotFound(case_number=shown if len(shown) <= 40 else shown[:40] + "…")
     return case
 
 

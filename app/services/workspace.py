@@ -16,6 +16,7 @@ from app.domain.accounts import (
     MIN_PASSWORD_LENGTH,
     Permission,
     Role,
+    display_name_problem,
     may,
     normalise_username,
     password_problem,
@@ -191,6 +192,8 @@ def initialise(
     office_code = office_code.strip().upper()
     username = normalise_username(admin_username)
     problems = _setup_problems(role, office_code, office_name, username, admin_password)
+    if problem := display_name_problem(admin_display_name):
+        problems["admin_display_name"] = problem
     if problems:
         raise InvalidInput(problems, min_length=MIN_PASSWORD_LENGTH)
 

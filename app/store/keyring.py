@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -113,19 +114,106 @@ class Keyring:
 
     @classmethod
     def load(cls, path: Path) -> Keyring:
+        """The key ring in ``path``, checked strictly: the file is trusted with nothing.
+
+        A damaged or hand-edited file is refused with the reason, never half-read; the KDF
+        costs it names are bounded, so a file cannot make sign-in hang or exhaust memory.
+        """
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("format") != FORMAT:
-                raise ValueError(f"unknown key file format {document.get('format')!r}")
-            kdf = document.get("kdf", {})
-            return cls(
-                installation=str(document["installation"]),
-                default_user=str(document["default_user"]),
-                slots=dict(document["slots"]),
-                kdf=KdfParams(int(kdf.get("t", 3)), int(kdf.get("m", 65536)), int(kdf.get("p", 4))),
-            )
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise StoreUnreadable(path=str(path), reason=str(error)) from None
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError("the file is too large")
+            document = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys,
+                                  parse_constant=_no_constant)  # fmt: skip
+            return _parse(document)
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+            raise StoreUnreadable(path=str(path), reason=_reason(error)) from None
+
+
+# Bounds on what a key file may ask for: Argon2id from RFC 9106's low-memory option up to
+# 1 GiB and 10 passes; anything outside is a damaged or hostile file.
+MAX_FILE_BYTES = 1_000_000
+TIME_COST = range(1, 11)
+MEMORY_KIB = range(8 * 1024, 1024 * 1024 + 1)
+PARALLELISM = range(1, 17)
+_SLOT_KEYS = {"kdf", "t", "m", "p", "salt", "nonce", "wrapped"}
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a name appears twice")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    if isinstance(error, RecursionError):
+        return "the file is nested too deeply"
+    if isinstance(error, UnicodeDecodeError):
+        return "the file is not UTF-8 text"
+    return str(error) if isinstance(error, ValueError) else f"the file is damaged ({error})"
+
+
+def _int(value: Any, allowed: range, what: str) -> int:
+    if type(value) is not int or value not in allowed:
+        raise ValueError(f"{what} is out of bounds")
+    return value
+
+
+def _kdf(document: Any, what: str) -> KdfParams:
+    if not isinstance(document, dict):
+        raise ValueError(f"{what} is not an object")
+    return KdfParams(
+        _int(document.get("t"), TIME_COST, f"{what}: time cost"),
+        _int(document.get("m"), MEMORY_KIB, f"{what}: memory"),
+        _int(document.get("p"), PARALLELISM, f"{what}: parallelism"),
+    )
+
+
+def _bytes(value: Any, length: int, what: str) -> None:
+    if not isinstance(value, str) or len(value) > 128:
+        raise ValueError(f"{what} is damaged")
+    try:
+        decoded = _unb64(value)
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError(f"{what} is damaged") from None
+    if len(decoded) != length:
+        raise ValueError(f"{what} has the wrong length")
+
+
+def _parse(document: Any) -> Keyring:
+    if not isinstance(document, dict):
+        raise ValueError("the file is not a key ring")
+    if set(document) != {"format", "installation", "default_user", "kdf", "slots"}:
+        raise ValueError("the file is not a key ring of this version")
+    if document["format"] != FORMAT or type(document["format"]) is not int:
+        raise ValueError(f"unknown key file format {document['format']!r}")
+    installation, default_user = document["installation"], document["default_user"]
+    if not isinstance(installation, str) or not 1 <= len(installation) <= 64:
+        raise ValueError("the installation name is damaged")
+    if not isinstance(default_user, str) or not _USERNAME.match(default_user):
+        raise ValueError("the default user name is damaged")
+    slots = document["slots"]
+    if not isinstance(slots, dict) or len(slots) > 1000:
+        raise ValueError("the key slots are damaged")
+    for username, slot in slots.items():
+        if not _USERNAME.match(username) or not isinstance(slot, dict):
+            raise ValueError("a key slot is damaged")
+        if set(slot) != _SLOT_KEYS or slot["kdf"] != "argon2id":
+            raise ValueError(f"the key slot of {username} is damaged")
+        _kdf(slot, f"the key slot of {username}")
+        _bytes(slot["salt"], 16, f"the key slot of {username}")
+        _bytes(slot["nonce"], 12, f"the key slot of {username}")
+        _bytes(slot["wrapped"], KEY_BYTES + 16, f"the key slot of {username}")
+    return Keyring(installation, default_user, dict(slots), _kdf(document["kdf"], "the KDF"))
 
 
 @contextmanager
