@@ -13,8 +13,10 @@ from app.domain.errors import (
     CaseNotFound,
     DuplicateUser,
     InvalidInput,
+    KeyRingMissing,
     NotInitialised,
     NotPermitted,
+    StoreEmpty,
     StoreUnreadable,
 )
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
@@ -253,13 +255,24 @@ def test_two_programs_adding_accounts_keep_each_others_slots(installed):
     unlock(installed, "anna", "anna's new password").close()
 
 
-def test_set_up_again_without_key_ring_keeps_the_old_store(installed):
+def test_set_up_again_without_key_ring_is_refused_and_keeps_the_store(installed):
     old_store = installed.database.read_bytes()
     installed.keyring.rename(installed.root / "keyring.json.lost")
-    initialise(installed, role="office", office_code="SK", office_name="Again",
-               admin_username="anna", admin_password=PASSWORD, kdf=TEST_KDF)  # fmt: skip
-    kept = [p for p in installed.backups.iterdir() if p.name.startswith("orphaned-")]
-    assert any(p.read_bytes() == old_store for p in kept)
+    with pytest.raises(KeyRingMissing) as refused:
+        initialise(installed, role="office", office_code="SK", office_name="Again",
+                   admin_username="anna", admin_password=PASSWORD, kdf=TEST_KDF)  # fmt: skip
+    assert "keyring.json" in str(refused.value)
+    assert installed.database.read_bytes() == old_store
+    assert not installed.keyring.exists()
+    (installed.root / "keyring.json.lost").rename(installed.keyring)  # put back: it opens
+    unlock(installed, "anna", PASSWORD).close()
+
+
+def test_an_empty_store_file_is_reported_not_replaced(installed):
+    installed.database.write_bytes(b"")
+    with pytest.raises(StoreEmpty):
+        unlock(installed, "anna", PASSWORD)
+    assert installed.database.stat().st_size == 0
 
 
 def test_a_missing_store_file_is_reported_not_recreated(installed):

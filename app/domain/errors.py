@@ -122,6 +122,24 @@ class StoreUnreadable(HomewardError):
     template = N_("The case store in {path} cannot be read: {reason}")
 
 
+class StoreEmpty(HomewardError):
+    code = "HW034"
+    template = N_(
+        "The case store {path} is empty (0 bytes): it was cut short, for example by a full "
+        "disk or a copy that did not finish. Nothing was changed. Put back a copy of it from "
+        "your backup (the backups folder beside it holds the copies taken before upgrades)."
+    )
+
+
+class KeyRingMissing(HomewardError):
+    code = "HW035"
+    template = N_(
+        "{path} holds a case store but no key ring (keyring.json), so it cannot be opened "
+        "or set up again. Put keyring.json back from where it was copied or backed up; to "
+        "start a new installation instead, move the old store out of that folder first."
+    )
+
+
 class CannotWrite(HomewardError):
     code = "HW032"
     template = N_("The file {path} cannot be written: {reason}")

@@ -30,9 +30,11 @@ from app.domain.errors import (
     AuthenticationFailed,
     HomewardError,
     InvalidInput,
+    KeyRingMissing,
     NotInitialised,
     NotPermitted,
     PasswordChangeRequired,
+    StoreEmpty,
     StoreUnreadable,
 )
 from app.store import audit, migrate
@@ -197,10 +199,12 @@ def initialise(
     if problems:
         raise InvalidInput(problems, min_length=MIN_PASSWORD_LENGTH)
 
+    # A store without a key ring is a key ring lost or moved (or a set-up killed half-way):
+    # the cases in it may still be opened once the key ring is back. Starting afresh over it
+    # is for the person to decide, not for set-up to do quietly.
+    if any(paths.database.with_name(paths.database.name + s).exists() for s in ("", "-wal")):
+        raise KeyRingMissing(path=str(paths.root))
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # A store without a key ring is the remains of an interrupted set-up, or a key ring that
-    # was lost or moved: keep it aside (the key ring may turn up) rather than delete it.
-    _set_aside_orphaned_store(paths)
     store_key = new_store_key()
     installation_id = uuid.uuid4()
     try:
@@ -262,6 +266,9 @@ def unlock(
     if not paths.database.is_file():
         # SQLCipher would quietly create an empty store here.
         raise StoreUnreadable(path=str(paths.database), reason="the file is missing")
+    if paths.database.stat().st_size == 0:
+        # ... and here too: an empty file opens as a new, empty store.
+        raise StoreEmpty(path=str(paths.database))
     name = normalise_username(username) if username else keyring.default_user
     store_key = keyring.open(name, password)
     engine = open_engine(paths.database, store_key)
@@ -303,18 +310,6 @@ def _installation_info(installation: Installation) -> InstallationInfo:
         office_name=installation.office.name,
         budget_cap_eur=installation.budget_cap_eur,
     )
-
-
-def _set_aside_orphaned_store(paths: DataPaths) -> None:
-    if not paths.database.is_file():
-        return
-    paths.backups.mkdir(mode=0o700, parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    for suffix in ("", "-wal", "-shm"):
-        source = paths.database.with_name(paths.database.name + suffix)
-        if source.exists():
-            source.rename(paths.backups / f"orphaned-{stamp}-{source.name}")
-    log.warning("a store without a key ring was moved to %s", paths.backups)
 
 
 def _remove_store_files(paths: DataPaths) -> None:
