@@ -28,6 +28,7 @@ from app.config import (
 )
 from app.domain.errors import (
     N_,
+    DataFolderUnusable,
     HomewardError,
     InvalidInput,
     NewPasswordRequired,
@@ -37,6 +38,7 @@ from app.domain.errors import (
 from app.domain.text import printable
 from app.i18n import gettext as _
 from app.i18n import set_language, translate_error
+from app.i18n.failures import known_failure
 from app.i18n.languages import LANGUAGE_CODES
 
 if TYPE_CHECKING:
@@ -104,9 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cases = commands.add_parser("cases", help="list or search cases")
     cases.add_argument("--search", default="", metavar="TEXT")
-    cases.add_argument(
-        "--limit", type=_limit, default=0, metavar="N", help="at most N (0: all)"
-    )
+    cases.add_argument("--limit", type=_limit, default=0, metavar="N", help="at most N (0: all)")
     cases.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
     case = commands.add_parser("case", help="show one case")
@@ -637,14 +637,17 @@ _HANDLERS: dict[str, Handler] = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     paths = resolve_data_dir(args.data_dir)
-    set_language(_interface_language(paths))
     command = args.command or "gui"
     if os.name == "posix":
         os.umask(0o077)  # everything this process writes is the owner's alone
+    logged = False
     try:
+        if paths.root.exists() and not paths.root.is_dir():
+            raise DataFolderUnusable(path=str(paths.root))
+        set_language(_interface_language(paths))
         if paths.root.is_dir():  # a failed first command must not leave a folder behind
             restrict_permissions(paths)
-            configure_logging(paths)
+            logged = configure_logging(paths)
         return _HANDLERS[command](args, paths)
     except HomewardError as error:
         log.info("%s failed: %s", command, error.code)
@@ -659,13 +662,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("homeward: " + _("Cancelled."), file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as error:
+        known = known_failure(error)
+        if known is not None:
+            log.warning("%s failed: %s", command, type(error).__name__)
+            print(f"homeward: {printable(known)}", file=sys.stderr)
+            return 1
         log.exception("%s failed unexpectedly", command)
-        print(
-            "homeward: "
-            + _("Unexpected error; details are in {path}.").format(
-                path=paths.logs / "homeward.log"
-            ),
-            file=sys.stderr,
+        where = paths.logs / "homeward.log"
+        message = (
+            _("Unexpected error; details are in {path}.").format(path=where)
+            if logged
+            else _("Unexpected error ({kind}); the log could not be written.").format(
+                kind=type(error).__name__
+            )
         )
+        print(f"homeward: {message}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ folder without patching globals.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -93,12 +94,17 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a power cut leaves either the old or new file."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    # Owner-only: the key ring and settings are nobody else's business on a shared laptop.
-    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        # Owner-only: the key ring and settings are nobody else's business on a shared laptop.
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # a full disk leaves no half file behind
+        raise
     if hasattr(os, "O_DIRECTORY"):
         fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
         try:
@@ -111,7 +117,7 @@ def load_settings(paths: DataPaths) -> dict[str, Any]:
     """Installation settings (interface language and the like); empty when none are saved."""
     try:
         data = json.loads(paths.settings.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):  # missing, a folder, unreadable, damaged: defaults apply
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -140,6 +140,14 @@ class KeyRingMissing(HomewardError):
     )
 
 
+class DataFolderUnusable(HomewardError):
+    code = "HW036"
+    template = N_(
+        "The data folder {path} is a file, not a folder. Choose another folder with "
+        "--data-dir, or move that file away."
+    )
+
+
 class CannotWrite(HomewardError):
     code = "HW032"
     template = N_("The file {path} cannot be written: {reason}")
