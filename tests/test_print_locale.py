@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_plus_sign_symbol
 
 from app.config import load_settings, save_settings
 from app.domain.dates import PartialDate
@@ -32,6 +32,7 @@ from app.i18n.numbers import (
     money_text,
     number_text,
     percent_text,
+    signed_text,
 )
 from app.services.cases import CaseRegister
 from app.services.counselling import Counselling
@@ -169,7 +170,7 @@ def plan_expected(code: str, revision: int) -> dict[str, str]:
         gettext("{criterion} rated {rating} of 5", code).format(
             criterion=gettext("Motivation", code), rating=format_decimal(5, locale=locale)
         )
-        + f" (+{format_decimal(5, locale=locale)})"
+        + f" ({get_plus_sign_symbol(locale)}{format_decimal(5, locale=locale)})"
     )
     # feasibility 4 + urgency 4 × 2 + motivation 5 + two vulnerabilities × 3
     high, item = gettext("High priority", code), gettext("Assistance item", code)
@@ -254,6 +255,9 @@ def test_one_choice_of_digits_per_language():
     assert money_text(Decimal("1510"), "EUR", "ar") == "\u200f1,510.00\xa0€"
     assert percent_text(Decimal("0.25"), "fr") == "25\xa0%"
     assert percent_text(Decimal("0.25"), "en") == "25%"
+    # Arabic script marks its sign left to right, so "(+3)" stays "(+3)" in a right-to-left line.
+    assert signed_text(3, "en") == "+3" and signed_text(3, "ar") == "\u200e+3"
+    assert signed_text(-1234, "ro") == "-1.234"
     assert list_text(["a", "b", "c"], "ro") == "a, b și c"
     assert list_text(["a"], "ro") == "a"
 

@@ -10,7 +10,13 @@ from functools import cache
 
 from babel import Locale
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_minus_sign_symbol,
+    get_plus_sign_symbol,
+)
 
 from app.i18n.languages import LANGUAGE_CODES, babel_locale
 
@@ -81,6 +87,14 @@ def number_text(value: int | Decimal, language: str) -> str:
     return format_decimal(
         value, locale=babel_locale(language), numbering_system=numbering_system(language)
     )
+
+
+def signed_text(value: int | Decimal, language: str) -> str:
+    """A number with its sign always written, in ``language``'s own signs: "+3" in English;
+    in Arabic script a left-to-right mark keeps the sign left of the digits ("\u200e+3")."""
+    locale, system = babel_locale(language), numbering_system(language)
+    sign = get_minus_sign_symbol if value < 0 else get_plus_sign_symbol
+    return sign(locale, numbering_system=system) + number_text(abs(value), language)
 
 
 def money_text(amount: Decimal, currency: str, language: str) -> str:

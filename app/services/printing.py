@@ -37,7 +37,7 @@ from app.i18n.languages import (
     language,
     language_name,
 )
-from app.i18n.numbers import list_text, money_text, number_text
+from app.i18n.numbers import list_text, money_text, number_text, signed_text
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
 from app.services.answers import NO, YES, answer_text, bilingual_answer
@@ -399,8 +399,8 @@ class _Builder:
             else (number_text(v, code) if isinstance(v, int) else v)
             for k, v in reason.params.items()
         }  # fmt: skip
-        points = number_text(reason.points, code)
-        return gettext(reason.template, code).format(**params) + f" (+{points})"
+        points = signed_text(reason.points, code)
+        return gettext(reason.template, code).format(**params) + f" ({points})"
 
     def item_title(self, item_label: str, number: int) -> Bilingual:
         base = self.bi(item_label)
