@@ -52,8 +52,33 @@ def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flo
 def _value(text: str | Bilingual, size: float = 10) -> list[Flowable]:
     # A list, not a bare flowable: ReportLab splits a table row only through list cells.
     if isinstance(text, Bilingual):  # one value in each column's locale, each its own paragraph
-        return _label(text, size, bold=False)
+        return [_Together(_label(text, size, bold=False))]
     return [BidiParagraph(text or "—", size)]
+
+
+class _Together(Flowable):
+    """Paragraphs that stay together when a table row splits between pages: "200,00 €" is
+    never left at the foot of a page with "€200.00" at the top of the next."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__()
+        self.parts = parts
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+        self.width, self.height = available_width, sum(heights)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if self.wrap(available_width, available_height)[1] <= available_height:
+            return [self]
+        return [Spacer(available_width, 0), self]  # all of it goes on with the rest of the row
+
+    def draw(self) -> None:
+        y = self.height
+        for part in self.parts:
+            y -= part.height
+            part.drawOn(self.canv, 0, y)
 
 
 def _heading(text: Bilingual) -> list[Flowable]:
