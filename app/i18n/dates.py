@@ -8,6 +8,7 @@ two-digit year is refused rather than guessed (is "25" 1925 or 2025?).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import cache
@@ -15,7 +16,7 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 
-from app.domain.dates import PartialDate
+from app.domain.dates import PartialDate, as_partial
 from app.i18n.languages import babel_locale
 
 # Bidi marks CLDR puts into Arabic patterns, and that an input method may add.
@@ -136,3 +137,15 @@ def partial_date_text(value: PartialDate, language: str, width: str = "medium") 
     if value.month is not None:
         return format_skeleton("yMMMM", value.earliest, locale=locale)
     return str(value.year)
+
+
+def date_text(value: dt.date | PartialDate, language: str, width: str = "medium") -> str:
+    """A day, or a date known in part, as ``language`` reads it, in its own locale.
+
+    Printed forms use the "medium" width in every column: "14 Jun 1985" (en), "14 iun. 1985"
+    (ro), "14‏/06‏/1985" (ar, read right to left), so one paper has one style of date.
+    Babel writes the digits 0-9, as :data:`app.i18n.numbers.NUMBERING_SYSTEMS` chooses.
+    """
+    partial = as_partial(value)
+    assert partial is not None
+    return partial_date_text(partial, language, width)

@@ -28,7 +28,8 @@ class Bilingual:
 @dataclass(frozen=True)
 class Row:
     label: Bilingual
-    value: str
+    # One text, or one value written in each column's locale (an amount, a date).
+    value: str | Bilingual
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Grid:
     """A table with bilingual headers, e.g. household members or assistance items."""
 
     headers: tuple[Bilingual, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str | Bilingual, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
 
 
@@ -60,7 +61,7 @@ class PrintDocument:
     title: Bilingual
     case_number: str
     qr_payload: str
-    office_line: str  # office name, form version and plan revision, in the office language
+    office_line: str  # office name, plan revision and printed date, in the office language
     page_template: Bilingual  # "Page {page} of {pages}"
     sections: tuple[Section, ...]
     signatures: tuple[Bilingual, ...] = ()
@@ -68,3 +69,6 @@ class PrintDocument:
     page_size: str = "A4"  # or "Letter"
     right_to_left: bool = False  # the migrant's language: tables are laid out from the right
     metadata: dict[str, str] = field(default_factory=dict)
+    # The office line in the migrant's language and locale, drawn above ``office_line``
+    # (empty: only ``office_line`` is drawn).
+    office_line_migrant: str = ""

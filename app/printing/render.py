@@ -49,9 +49,36 @@ def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flo
     return parts
 
 
-def _value(text: str, size: float = 10) -> list[Flowable]:
+def _value(text: str | Bilingual, size: float = 10) -> list[Flowable]:
     # A list, not a bare flowable: ReportLab splits a table row only through list cells.
+    if isinstance(text, Bilingual):  # one value in each column's locale, each its own paragraph
+        return [_Together(_label(text, size, bold=False))]
     return [BidiParagraph(text or "—", size)]
+
+
+class _Together(Flowable):
+    """Paragraphs that stay together when a table row splits between pages: "200,00 €" is
+    never left at the foot of a page with "€200.00" at the top of the next."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__()
+        self.parts = parts
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+        self.width, self.height = available_width, sum(heights)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if self.wrap(available_width, available_height)[1] <= available_height:
+            return [self]
+        return [Spacer(available_width, 0), self]  # all of it goes on with the rest of the row
+
+    def draw(self) -> None:
+        y = self.height
+        for part in self.parts:
+            y -= part.height
+            part.drawOn(self.canv, 0, y)
 
 
 def _heading(text: Bilingual) -> list[Flowable]:
@@ -192,9 +219,18 @@ def _decorate(
     number = BidiParagraph(document.case_number, 13, bold=True)
     number.wrap(80 * mm, 20 * mm)
     number.drawOn(canvas, MARGIN, height - MARGIN - 2 * mm)
-    office = BidiParagraph(document.office_line, 8, color=GREY)
-    office.wrap(width - 2 * MARGIN - QR_SIZE - 6 * mm, 20 * mm)
-    office.drawOn(canvas, MARGIN, height - MARGIN - 8 * mm)
+    office_lines = list(dict.fromkeys(
+        line for line in (document.office_line_migrant, document.office_line) if line
+    ))  # fmt: skip
+    y = height - MARGIN - 8 * mm  # the bottom of the first line, where the one line was
+    for index, text in enumerate(office_lines):
+        # Like every label: the migrant's language in black, the office's in grey under it.
+        colour = GREY if index or len(office_lines) == 1 else colors.black
+        office = BidiParagraph(text, 8 if index == 0 else 7.5, color=colour)
+        _width, line_height = office.wrap(width - 2 * MARGIN - QR_SIZE - 6 * mm, 20 * mm)
+        if index:
+            y -= line_height
+        office.drawOn(canvas, MARGIN, y)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, height - MARGIN - HEADER + 6 * mm, width - MARGIN,

@@ -3,6 +3,12 @@
 Builds the bilingual document (the migrant's language first, the office's second), renders
 it, and records the print in the audit trail with the PDF's hash, so a signed paper can be
 matched to the exact plan revision it shows (the QR code carries the same revision).
+
+Every number, amount and date is written in the locale of the column it stands in: the
+migrant's language in the first, the office's under it (the same 1510 EUR is "1.510,00 EUR"
+in the Romanian column and "€1,510.00" in the English one). A value cell that holds one value
+for both columns (a cost, a date of birth, a total) holds it in both locales, the migrant's
+first, printed once when the two read the same (see :meth:`_Builder.each`).
 """
 
 from __future__ import annotations
@@ -10,31 +16,31 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from app.config import load_settings, write_atomically
 from app.domain.errors import N_, CannotWrite, InvalidInput
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.domain.plan import PRIORITY_LABELS, Reason
-from app.formdefs import FieldType, FormDef
+from app.formdefs import FieldDef, FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
 from app.i18n import gettext
-from app.i18n.dates import partial_date_text
+from app.i18n.dates import date_text
 from app.i18n.languages import (
     FORM_LANGUAGE_CODES,
-    babel_locale,
     country_name,
     language,
     language_name,
 )
+from app.i18n.numbers import list_text, money_text, number_text, signed_text
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
-from app.services.answers import NO, YES, bilingual_answer, money_text
+from app.services.answers import NO, YES, answer_text, bilingual_answer
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
 from app.services.workspace import Workspace
@@ -53,6 +59,7 @@ FORM_TITLES = {
     PrintForm.PLAN: N_("Individual reintegration plan"),
     PrintForm.CONSENT: N_("Consent and declaration of voluntariness"),
 }
+RLM = "\u200f"  # right-to-left mark: sets the direction of a line that starts with Latin
 PAGE_TEMPLATE = N_("Page {page} of {pages}")
 REQUEST_DECLARATION = N_(
     "I request the reintegration assistance described above. The information I have given "
@@ -179,11 +186,50 @@ class _Builder:
 
     # translation helpers
     def bi(self, message: str, **params: Any) -> Bilingual:
+        """``message`` in both languages; a parameter given as a function of the language
+        code (e.g. ``lambda code: money_text(cap, "EUR", code)``) is written in each
+        column's own locale."""
+
         def text(code: str) -> str:
             translated = gettext(message, code)
-            return translated.format(**params) if params else translated
+            if not params:
+                return translated
+            values = {k: v(code) if callable(v) else v for k, v in params.items()}
+            return translated.format(**values)
 
         return Bilingual(text(self.migrant), text(self.office))
+
+    def each(self, make: Callable[[str], str]) -> Bilingual:
+        """One value written in each column's locale: amounts, counts, dates.
+
+        The rule for value cells: a number, amount or date is printed in both locales, the
+        migrant's first (the renderer draws the office's under it, and only once when both
+        read the same: "3" or "1985" are written alike); free text is printed as typed.
+        """
+        return Bilingual(make(self.migrant), make(self.office))
+
+    def answer(self, field: FieldDef, raw: Any) -> str | Bilingual:
+        """An answer for a value cell: amounts, dates and counts in each column's locale,
+        choices as "migrant's / office's", free text as typed."""
+        if field.type in (FieldType.MONEY, FieldType.DATE, FieldType.INTEGER):
+            return self.each(lambda code: answer_text(field, raw, code))
+        return bilingual_answer(field, raw, self.migrant, self.office)
+
+    def office_line(self, code: str) -> str:
+        """Office name · plan revision · printed date, in ``code``'s language and locale.
+
+        A right-to-left language's line starts with a right-to-left mark, so the line reads
+        from the right in that order even though the office name is usually Latin.
+        """
+        office = self.printing.workspace.installation
+        revision = number_text(self.plan_revision, code)
+        printed = date_text(utcnow().date(), code)
+        mark = RLM if language(code).right_to_left else ""
+        return mark + " · ".join([
+            office.office_name,
+            gettext("Plan revision {revision}", code).format(revision=revision),
+            gettext("Printed {date}", code).format(date=printed),
+        ])  # fmt: skip
 
     def form(self, form_id: str) -> FormDef:
         return self.printing.counselling.form(self.state, form_id)
@@ -202,13 +248,6 @@ class _Builder:
             if form is PrintForm.PLAN:
                 sections.append(self.assessment_section())
         row = self.detail.row
-        office = self.printing.workspace.installation
-        printed = format_date(utcnow().date(), "medium", locale=babel_locale(self.office))
-        office_line = " · ".join([
-            office.office_name,
-            gettext("Plan revision {revision}", self.office).format(revision=self.plan_revision),
-            gettext("Printed {date}", self.office).format(date=printed),
-        ])  # fmt: skip
         return PrintDocument(
             title=self.bi(FORM_TITLES[form]),
             case_number=row.case_number,
@@ -218,7 +257,8 @@ class _Builder:
                 f"homeward:v1:{row.uuid}:{form.value}:plan-revision={self.plan_revision}"
                 f":case-revision={self.state.case_revision}"
             ),
-            office_line=office_line,
+            office_line=self.office_line(self.office),
+            office_line_migrant=self.office_line(self.migrant),
             page_template=self.bi(PAGE_TEMPLATE),
             sections=tuple(sections),
             signatures=tuple(self.bi(who) for who in SIGNATURES[form]),
@@ -230,7 +270,8 @@ class _Builder:
 
     def returnee_section(self) -> Section:
         row, detail = self.detail.row, self.detail
-        born = partial_date_text(row.date_of_birth, self.office) if row.date_of_birth else "—"
+        birth = row.date_of_birth
+        born = self.each(lambda code: date_text(birth, code)) if birth else "—"
         sex = f"{gettext(SEX_LABELS[detail.sex], self.migrant)} / "
         sex += gettext(SEX_LABELS[detail.sex], self.office)
         country = country_name(row.country_of_return, self.migrant)
@@ -262,7 +303,7 @@ class _Builder:
                 m.given_name,
                 m.family_name,
                 gettext(RELATIONSHIP_LABELS[m.relationship], self.migrant),
-                partial_date_text(m.date_of_birth, self.office, "short")
+                self.each(lambda code, born=m.date_of_birth: date_text(born, code))
                 if m.date_of_birth else "—",
                 gettext(YES if m.returns_together else NO, self.migrant),
             )
@@ -276,8 +317,7 @@ class _Builder:
         intake, intake_form = self.answers("intake"), self.form("intake")
         intention = [
             Row(self.field_label(intake_form, field_id),
-                bilingual_answer(intake_form.field(field_id), intake[field_id],
-                                 self.migrant, self.office))
+                self.answer(intake_form.field(field_id), intake[field_id]))
             for field_id in ("intended_activity", "intended_activity_type")
             if intake_form.has_field(field_id) and field_id in intake
         ]  # fmt: skip
@@ -296,7 +336,7 @@ class _Builder:
             headers = tuple(self.bi(group.member(m).label) for m in columns)
             rows = tuple(
                 tuple(
-                    bilingual_answer(group.member(m), item.get(m), self.migrant, self.office)
+                    self.answer(group.member(m), item.get(m))
                     if item.get(m) is not None else "—"
                     for m in columns
                 )
@@ -336,15 +376,14 @@ class _Builder:
                 if field.id not in answers:
                     continue
                 if field.type is not FieldType.REPEAT:
-                    value = bilingual_answer(field, answers[field.id], self.migrant, self.office)
+                    value = self.answer(field, answers[field.id])
                     blocks.append(Row(self.bi(field.label), value))
                     continue
                 for number, item in enumerate(typed(field, answers[field.id]) or [], start=1):
                     blocks.append(Note(self.item_title(field.item_label, number)))
                     for member in field.members:
                         if member.id in item:
-                            value = bilingual_answer(member, item[member.id], self.migrant,
-                                                     self.office)  # fmt: skip
+                            value = self.answer(member, item[member.id])
                             blocks.append(Row(self.bi(member.label), value))
             if blocks:
                 sections.append(Section(self.bi(section.title), tuple(blocks)))
@@ -354,28 +393,41 @@ class _Builder:
 
     @staticmethod
     def reason_text(reason: Reason, code: str) -> str:
+        """A priority reason in ``code``'s language, its rating and points in its locale."""
         params = {
-            k: gettext(v, code) if isinstance(v, str) else v for k, v in reason.params.items()
-        }
-        return gettext(reason.template, code).format(**params) + f" (+{reason.points})"
+            k: gettext(v, code) if isinstance(v, str)
+            else (number_text(v, code) if isinstance(v, int) else v)
+            for k, v in reason.params.items()
+        }  # fmt: skip
+        points = signed_text(reason.points, code)
+        return gettext(reason.template, code).format(**params) + f" ({points})"
 
     def item_title(self, item_label: str, number: int) -> Bilingual:
         base = self.bi(item_label)
-        return Bilingual(f"{base.migrant} {number}", f"{base.office} {number}")
+        return Bilingual(f"{base.migrant} {number_text(number, self.migrant)}",
+                         f"{base.office} {number_text(number, self.office)}")  # fmt: skip
 
     def budget_notes(self, assessment: PlanAssessment) -> list[Any]:
         budget = assessment.budget
         if not budget.totals:
             return []
-        totals = ", ".join(money_text(t, c, self.office) for c, t in budget.totals.items())
+        totals = self.each(lambda code: list_text(
+            [money_text(total, currency, code) for currency, total in budget.totals.items()], code
+        ))  # fmt: skip
         notes: list[Any] = [Row(self.bi(N_("Total")), totals)]
-        cap = money_text(budget.cap_eur, "EUR", self.office)
         if budget.eur_equivalent is not None:
-            equivalent = money_text(budget.eur_equivalent, "EUR", self.office)
-            notes.append(Row(self.bi(N_("Total in EUR (estimate)")), equivalent))
+            equivalent = budget.eur_equivalent
+            notes.append(
+                Row(
+                    self.bi(N_("Total in EUR (estimate)")),
+                    self.each(lambda code: money_text(equivalent, "EUR", code)),
+                )
+            )
             if budget.over_cap:
+                cap = budget.cap_eur
                 notes.append(Note(self.bi(N_("The plan is above the cap of {cap} per returnee."),
-                                          cap=cap), warning=True))  # fmt: skip
+                                          cap=lambda code: money_text(cap, "EUR", code)),
+                                  warning=True))  # fmt: skip
         return notes
 
     def assessment_section(self) -> Section:
@@ -383,9 +435,10 @@ class _Builder:
         priority = assessment.priority
         rows: list[Any] = []
         if priority.level is not None:
-            level = self.bi(PRIORITY_LABELS[priority.level])
-            rows.append(Row(self.bi(N_("Priority")), f"{level.migrant} / {level.office} "
-                                                     f"({priority.score})"))  # fmt: skip
+            label, score = PRIORITY_LABELS[priority.level], priority.score
+            rows.append(Row(self.bi(N_("Priority")), self.each(
+                lambda code: f"{gettext(label, code)} ({number_text(score, code)})"
+            )))  # fmt: skip
         for reason in priority.reasons:
             rows.append(Note(Bilingual(
                 self.reason_text(reason, self.migrant), self.reason_text(reason, self.office)
