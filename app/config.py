@@ -36,6 +36,10 @@ class DataPaths:
         return self.root / "keyring.json"
 
     @property
+    def sign_in_attempts(self) -> Path:
+        return self.root / "sign-in-attempts.json"
+
+    @property
     def settings(self) -> Path:
         return self.root / "settings.json"
 

@@ -57,6 +57,14 @@ class AccountDisabled(HomewardError):
     template = N_("The account {username} is disabled.")
 
 
+class SignInDelayed(HomewardError):
+    code = "HW009"
+    exit_code = 3
+    template = N_(
+        "Too many wrong passwords for this account: wait {seconds} seconds, then try again."
+    )
+
+
 class PasswordRequired(HomewardError):
     code = "HW005"
     exit_code = 3

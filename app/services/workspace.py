@@ -34,6 +34,7 @@ from app.domain.errors import (
     NotInitialised,
     NotPermitted,
     PasswordChangeRequired,
+    SignInDelayed,
     StoreEmpty,
     StoreUnreadable,
 )
@@ -49,6 +50,7 @@ from app.store.keyring import (
     restore_slot,
 )
 from app.store.models import Installation, Office, UserAccount
+from app.store.signin_guard import SignInGuard
 from app.store.types import utcnow
 
 log = logging.getLogger("homeward.services")
@@ -270,7 +272,15 @@ def unlock(
         # ... and here too: an empty file opens as a new, empty store.
         raise StoreEmpty(path=str(paths.database))
     name = normalise_username(username) if username else keyring.default_user
-    store_key = keyring.open(name, password)
+    guard = SignInGuard(paths.sign_in_attempts)
+    if wait := guard.wait(name):
+        raise SignInDelayed(seconds=wait)
+    try:
+        store_key = keyring.open(name, password)
+    except AuthenticationFailed:
+        guard.failed(name)
+        raise
+    guard.succeeded(name)
     engine = open_engine(paths.database, store_key)
     try:
         migrate.upgrade(engine, paths.database, paths.backups)
