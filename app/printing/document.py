@@ -26,9 +26,25 @@ class Bilingual:
 
 
 @dataclass(frozen=True)
+class FreeText:
+    """A free-text answer the migrant reads: their version first, the original under it.
+
+    Without a version in the migrant's language the original prints once, with ``note``
+    (e.g. "written in the counsellor's language only") under it.
+    """
+
+    text: str  # as the counsellor wrote it
+    migrant: str = ""  # the version in the migrant's language, typed by the interpreter
+    note: Bilingual | None = None
+
+
+Value = str | FreeText
+
+
+@dataclass(frozen=True)
 class Row:
     label: Bilingual
-    value: str
+    value: Value
 
 
 @dataclass(frozen=True)
@@ -36,7 +52,7 @@ class Grid:
     """A table with bilingual headers, e.g. household members or assistance items."""
 
     headers: tuple[Bilingual, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Value, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
 
 
