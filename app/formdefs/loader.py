@@ -29,6 +29,7 @@ _FIELD_KEYS = {
     "id", "section", "group", "type", "label", "hint", "required", "relevant", "choices",
     "min", "max", "min_length", "max_length", "pattern", "pattern_message", "not_in_future",
     "min_items", "max_items", "default_currency", "item_label", "partial", "default",
+    "bilingual",
 }  # fmt: skip
 DEFAULTS: dict[FieldType, frozenset[str]] = {FieldType.DATE: frozenset({"today"})}
 _ONLY_FOR: dict[str, set[FieldType]] = {
@@ -46,6 +47,7 @@ _ONLY_FOR: dict[str, set[FieldType]] = {
     "max_items": {FieldType.REPEAT, FieldType.MULTI_CHOICE},
     "default_currency": {FieldType.MONEY},
     "item_label": {FieldType.REPEAT},
+    "bilingual": {FieldType.LONG_TEXT},
 }
 
 
@@ -113,7 +115,9 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
         raise _fail(path, field_id, f"unknown type {raw.get('type')!r} (known: {known})") from None
     for key, types in _ONLY_FOR.items():
         if key in raw and kind not in types:
-            raise _fail(path, field_id, f"'{key}' does not apply to a {kind.value} field")
+            allowed = " or ".join(sorted(t.value for t in types)) or "no"
+            raise _fail(path, field_id, f"'{key}' does not apply to a {kind.value} field "
+                                        f"(only to {allowed} fields)")  # fmt: skip
     choices: tuple[Choice, ...] = ()
     if kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
         name = raw.get("choices")
@@ -135,7 +139,7 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
     currency = _text(path, field_id, raw, "default_currency", False)
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
         raise _fail(path, field_id, "default_currency is an ISO 4217 code such as EUR")
-    for flag in ("required", "not_in_future", "partial"):
+    for flag in ("required", "not_in_future", "partial", "bilingual"):
         if not isinstance(raw.get(flag, False), bool):
             raise _fail(path, field_id, f"'{flag}' must be true or false")
     default = _text(path, field_id, raw, "default", False)
@@ -161,6 +165,7 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
         not_in_future=raw.get("not_in_future", False),
         partial=raw.get("partial", False),
         default=default,
+        bilingual=raw.get("bilingual", False),
         min_items=_int(path, field_id, raw, "min_items"),
         max_items=_int(path, field_id, raw, "max_items"),
         default_currency=currency,

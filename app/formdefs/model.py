@@ -49,6 +49,7 @@ class FieldDef:
     not_in_future: bool = False
     partial: bool = False  # a date may be a year or a month alone ("1985", "1985-06")
     default: str = ""  # "today": a date filled in when the unanswered question is shown
+    bilingual: bool = False  # long text the migrant reads: a version in their language beside it
     min_items: int | None = None
     max_items: int | None = None
     default_currency: str = ""

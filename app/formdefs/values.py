@@ -15,6 +15,7 @@ from typing import Any
 from app.domain.dates import PartialDate
 from app.domain.errors import N_
 from app.formdefs.model import FieldDef, FieldType, FormDef
+from app.formdefs.versions import versions_of, with_versions
 
 Answers = dict[str, Any]
 
@@ -219,16 +220,32 @@ def validate(form: FormDef, answers: Answers, today: dt.date) -> dict[str, Probl
         if not is_relevant(form, field, answers):
             continue
         raw = answers.get(field.id)
-        if problem := check_answer(field, raw, today):
+        if problem := check_answer(field, raw, today) or check_versions(field, answers):
             problems[field.id] = problem
         if field.type is FieldType.REPEAT:
             for number, item in enumerate(typed(field, raw) or [], start=1):
                 for member in field.members:
                     if not is_relevant(form, member, answers, item, field):
                         continue
-                    if problem := check_answer(member, item.get(member.id), today):
+                    raw_member = item.get(member.id)
+                    if problem := check_answer(member, raw_member, today) or check_versions(
+                        member, item
+                    ):
                         problems[f"{field.id}[{number}].{member.id}"] = problem
     return problems
+
+
+def check_versions(field: FieldDef, answers: Answers) -> Problem | None:
+    """A version in the migrant's language is never required, but it fits the same length."""
+    if not field.bilingual or field.max_length is None:
+        return None
+    for text in versions_of(answers, field.id).values():
+        if len(text) > field.max_length:
+            return Problem(
+                N_("the version in the migrant's language is longer than {count} characters"),
+                {"count": field.max_length},
+            )
+    return None
 
 
 def relevant_answers(form: FormDef, answers: Answers) -> Answers:
@@ -245,13 +262,17 @@ def relevant_answers(form: FormDef, answers: Answers) -> Answers:
         raw = answers[field.id]
         if field.type is FieldType.REPEAT and isinstance(raw, list):
             raw = [
-                {
-                    member.id: item[member.id]
-                    for member in field.members
-                    if member.id in item and is_relevant(form, member, answers, item, field)
-                }
-                for item in raw
-                if isinstance(item, dict)
+                _relevant_item(form, field, answers, item) for item in raw if isinstance(item, dict)
             ]
         kept[field.id] = raw
+        with_versions(answers, kept, field.id)
+    return kept
+
+
+def _relevant_item(form: FormDef, group: FieldDef, answers: Answers, item: Answers) -> Answers:
+    kept: Answers = {}
+    for member in group.members:
+        if member.id in item and is_relevant(form, member, answers, item, group):
+            kept[member.id] = item[member.id]
+            with_versions(item, kept, member.id)
     return kept

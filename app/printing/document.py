@@ -26,10 +26,27 @@ class Bilingual:
 
 
 @dataclass(frozen=True)
+class FreeText:
+    """A free-text answer the migrant reads: their version first, the original under it.
+
+    Without a version in the migrant's language the original prints once, with ``note``
+    (e.g. "written in the counsellor's language only") under it.
+    """
+
+    text: str  # as the counsellor wrote it
+    migrant: str = ""  # the version in the migrant's language, typed by the interpreter
+    note: Bilingual | None = None
+
+
+Value = str | Bilingual | FreeText
+
+
+@dataclass(frozen=True)
 class Row:
     label: Bilingual
-    # One text, or one value written in each column's locale (an amount, a date).
-    value: str | Bilingual
+    # One text, a value written in each column's locale (an amount, a date), or a free-text
+    # answer with its version in the migrant's language.
+    value: Value
 
 
 @dataclass(frozen=True)
@@ -37,7 +54,7 @@ class Grid:
     """A table with bilingual headers, e.g. household members or assistance items."""
 
     headers: tuple[Bilingual, ...]
-    rows: tuple[tuple[str | Bilingual, ...], ...]
+    rows: tuple[tuple[Value, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
 
 

@@ -26,13 +26,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row
+from app.printing.document import Bilingual, FreeText, Grid, Note, PrintDocument, Row, Value
 from app.printing.fonts import register_fonts
 from app.printing.text import BidiParagraph
 
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
 WARNING = colors.HexColor("#b71c1c")
+UNTRANSLATED = colors.HexColor("#8a4b00")  # a note that an answer is not in the migrant's language
 SHADE = colors.HexColor("#eeeeee")
 MARGIN = 16 * mm
 HEADER = 24 * mm
@@ -49,11 +50,33 @@ def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flo
     return parts
 
 
-def _value(text: str | Bilingual, size: float = 10) -> list[Flowable]:
+def _value(value: Value, size: float = 10) -> list[Flowable]:
     # A list, not a bare flowable: ReportLab splits a table row only through list cells.
-    if isinstance(text, Bilingual):  # one value in each column's locale, each its own paragraph
-        return [_Together(_label(text, size, bold=False))]
-    return [BidiParagraph(text or "—", size)]
+    if isinstance(value, Bilingual):  # one value in each column's locale, each its own paragraph
+        return [_Together(_label(value, size, bold=False))]
+    if isinstance(value, FreeText):
+        return _free_text(value, size)
+    return [BidiParagraph(value or "—", size)]
+
+
+def _free_text(answer: FreeText, size: float) -> list[Flowable]:
+    """The migrant's version first, the counsellor's text under it in grey; or the text
+    once and, under it, the note that it is not written in the migrant's language."""
+    if answer.migrant:
+        return [
+            BidiParagraph(answer.migrant, size),
+            Spacer(1, 1 * mm),
+            BidiParagraph(answer.text, size - 1, color=GREY),
+        ]
+    parts: list[Flowable] = [BidiParagraph(answer.text or "—", size)]
+    if answer.note is not None:
+        parts += [
+            Spacer(1, 1 * mm),
+            BidiParagraph(answer.note.migrant, size - 1.5, bold=True, color=UNTRANSLATED),
+        ]
+        if not answer.note.same:
+            parts.append(BidiParagraph(answer.note.office, size - 2, color=UNTRANSLATED))
+    return parts
 
 
 class _Together(Flowable):

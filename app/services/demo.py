@@ -23,6 +23,7 @@ from app.formdefs import FormRegistry, load_forms
 from app.services.cases import DEMO_OFFICE_CODE, add_case
 from app.services.demo_answers import consent_answers, intake_answers, plan_answers
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
+from app.services.demo_versions import interpreter_versions
 from app.services.workspace import Workspace
 from app.store import audit, search
 from app.store.models import AuditEvent, Case, CaseDecision, FormResponse, Office
@@ -208,6 +209,8 @@ def _responses(
         completed = position < done
         if not completed:  # a step in progress: only the first answers are given
             answers = dict(list(answers.items())[: max(1, len(answers) // 2)])
+        if documents["consent"].get("interpreter_present"):
+            answers = interpreter_versions(form_id, answers, new_case.session_language)
         responses.append(
             FormResponse(
                 form_id=form_id,

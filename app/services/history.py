@@ -19,6 +19,7 @@ from app.domain.accounts import Permission, may
 from app.domain.errors import N_
 from app.domain.session import STEP_LABELS
 from app.formdefs import FormRegistry, load_forms
+from app.formdefs.versions import split_key
 from app.services.cases import load_case
 from app.services.workspace import Workspace
 from app.store.models import AuditEvent, UserAccount
@@ -249,9 +250,15 @@ class _Reader:
             return tuple(FieldName(field_id, "") for field_id in ids)
         form = self.forms.version(form_id, version)
         order = {field.id: position for position, field in enumerate(form.fields)}
-        ordered = sorted(ids, key=lambda field_id: order.get(field_id, len(order)))
+
+        def question(key: str) -> str:  # "objectives@ru", the Russian version, is "objectives"
+            parts = split_key(key)
+            return parts[0] if parts else key
+
+        ordered = sorted(ids, key=lambda key: order.get(question(key), len(order)))
         return tuple(
-            FieldName(f, form.field(f).label if form.has_field(f) else "") for f in ordered
+            FieldName(f, form.field(question(f)).label if form.has_field(question(f)) else "")
+            for f in ordered
         )
 
     def _reason(self, note: str) -> str | None:

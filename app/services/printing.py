@@ -38,11 +38,12 @@ from app.i18n.languages import (
     language_name,
 )
 from app.i18n.numbers import list_text, money_text, number_text, signed_text
-from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
+from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section, Value
 from app.printing.render import render
 from app.services.answers import NO, YES, answer_text, bilingual_answer
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
+from app.services.free_text import FreeTextPrinter
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.types import utcnow
@@ -183,6 +184,10 @@ class _Builder:
         self.office = office
         plan = state.responses.get("plan")
         self.plan_revision = plan.revision if plan else 0
+        self.free_text = FreeTextPrinter(migrant, office)
+        for form_id in ("consent", "intake", "plan"):
+            current = printing.counselling.forms.current(form_id)
+            self.free_text.know_form(form_id, self.form(form_id), current)
 
     # translation helpers
     def bi(self, message: str, **params: Any) -> Bilingual:
@@ -208,13 +213,6 @@ class _Builder:
         """
         return Bilingual(make(self.migrant), make(self.office))
 
-    def answer(self, field: FieldDef, raw: Any) -> str | Bilingual:
-        """An answer for a value cell: amounts, dates and counts in each column's locale,
-        choices as "migrant's / office's", free text as typed."""
-        if field.type in (FieldType.MONEY, FieldType.DATE, FieldType.INTEGER):
-            return self.each(lambda code: answer_text(field, raw, code))
-        return bilingual_answer(field, raw, self.migrant, self.office)
-
     def office_line(self, code: str) -> str:
         """Office name · plan revision · printed date, in ``code``'s language and locale.
 
@@ -237,6 +235,21 @@ class _Builder:
     def answers(self, form_id: str) -> dict[str, Any]:
         response = self.state.responses.get(form_id)
         return relevant_answers(self.form(form_id), response.answers) if response else {}
+
+    def answer(
+        self, form_id: str, field: FieldDef, answers: dict[str, Any], group: FieldDef | None = None
+    ) -> Value:
+        """One printed answer: free text with its version in the migrant's language (or the
+        note that it has none); amounts, dates and counts in each column's locale; choices as
+        "migrant's / office's"."""
+        free = self.free_text.value(form_id, field, answers, group)
+        if free is not None:
+            return free
+        raw = answers[field.id]
+        if field.type in (FieldType.MONEY, FieldType.DATE, FieldType.INTEGER):
+            # amounts, dates and counts in each column's own locale
+            return self.each(lambda code: answer_text(field, raw, code))
+        return bilingual_answer(field, raw, self.migrant, self.office)
 
     # documents
     def document(self, form: PrintForm, page_size: str) -> PrintDocument:
@@ -317,7 +330,7 @@ class _Builder:
         intake, intake_form = self.answers("intake"), self.form("intake")
         intention = [
             Row(self.field_label(intake_form, field_id),
-                self.answer(intake_form.field(field_id), intake[field_id]))
+                self.answer("intake", intake_form.field(field_id), intake))
             for field_id in ("intended_activity", "intended_activity_type")
             if intake_form.has_field(field_id) and field_id in intake
         ]  # fmt: skip
@@ -336,7 +349,7 @@ class _Builder:
             headers = tuple(self.bi(group.member(m).label) for m in columns)
             rows = tuple(
                 tuple(
-                    self.answer(group.member(m), item.get(m))
+                    self.answer("plan", group.member(m), item, group)
                     if item.get(m) is not None else "—"
                     for m in columns
                 )
@@ -351,7 +364,10 @@ class _Builder:
         blocks += self.budget_notes(self.printing.counselling.assessment(self.state))
         sections.append(Section(self.bi(N_("Assistance requested")), tuple(blocks)))
         objectives = [
-            Row(self.field_label(plan_form, field_id), str(plan[field_id]))
+            Row(
+                self.field_label(plan_form, field_id),
+                self.answer("plan", plan_form.field(field_id), plan),
+            )
             for field_id in ("objectives", "skills_use")
             if plan_form.has_field(field_id) and field_id in plan
         ]
@@ -376,14 +392,13 @@ class _Builder:
                 if field.id not in answers:
                     continue
                 if field.type is not FieldType.REPEAT:
-                    value = self.answer(field, answers[field.id])
-                    blocks.append(Row(self.bi(field.label), value))
+                    blocks.append(Row(self.bi(field.label), self.answer(form_id, field, answers)))
                     continue
                 for number, item in enumerate(typed(field, answers[field.id]) or [], start=1):
                     blocks.append(Note(self.item_title(field.item_label, number)))
                     for member in field.members:
                         if member.id in item:
-                            value = self.answer(member, item[member.id])
+                            value = self.answer(form_id, member, item, field)
                             blocks.append(Row(self.bi(member.label), value))
             if blocks:
                 sections.append(Section(self.bi(section.title), tuple(blocks)))

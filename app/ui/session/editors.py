@@ -3,6 +3,8 @@ and says when it changed; none of them knows about the store."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -58,6 +61,19 @@ class Editor(QWidget):
         """Fill an unanswered question with the definition's default; True if filled."""
         return False
 
+    # Free text the migrant reads has versions in other languages beside the answer.
+    migrant_box: QWidget | None = None  # put in the migrant's column by the page
+
+    def versions(self) -> dict[str, str]:
+        """The answer's versions by language code (stored as ``<field>@<code>``)."""
+        return {}
+
+    def set_versions(self, versions: Mapping[str, str]) -> None:
+        """Show the stored versions (all languages; the others are kept as they are)."""
+
+    def set_row_visible(self, visible: bool) -> None:
+        """The question was shown or hidden (relevance): the migrant box follows."""
+
 
 def _single(layout_parent: QWidget, widget: QWidget) -> None:
     layout = QHBoxLayout(layout_parent)
@@ -96,8 +112,23 @@ class _PlainText(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+@dataclass(frozen=True)
+class MigrantVersion:
+    """Where a bilingual long text's version in the migrant's language goes."""
+
+    language: str  # the code it is stored under
+    caption: str  # "In Русский (typed by the interpreter)", in the counsellor's language
+    right_to_left: bool
+    separate: bool  # False: the counsellor writes in the migrant's language, one box is enough
+
+
 class LongTextEditor(Editor):
-    def __init__(self, field: FieldDef, parent: QWidget | None = None) -> None:
+    """Several lines; a bilingual field also has a box for the version in the migrant's
+    language (``migrant_box``, put in the migrant's column by the page)."""
+
+    def __init__(
+        self, field: FieldDef, parent: QWidget | None = None, version: MigrantVersion | None = None
+    ) -> None:
         super().__init__(parent)
         self.text = _PlainText()
         self.text.setTabChangesFocus(True)
@@ -105,12 +136,81 @@ class LongTextEditor(Editor):
         self.text.textChanged.connect(self.changed)
         _single(self, self.text)
         self.setFocusProxy(self.text)
+        self.version = version if field.bilingual else None
+        self.theirs: QPlainTextEdit | None = None
+        self.migrant_box: QWidget | None = None
+        self._other_languages: dict[str, str] = {}  # versions kept as they were
+        self._box_wanted = self.version is not None and self.version.separate
+        self._row_visible = True
+        if self.version is not None:
+            self._build_migrant_box(field, self.version)
+
+    def _build_migrant_box(self, field: FieldDef, version: MigrantVersion) -> None:
+        self.theirs = theirs = _PlainText()
+        theirs.setObjectName(f"migrantVersion_{field.id}")
+        theirs.setTabChangesFocus(True)
+        theirs.setFixedHeight(self.text.maximumHeight())
+        direction = (
+            Qt.LayoutDirection.RightToLeft if version.right_to_left
+            else Qt.LayoutDirection.LeftToRight
+        )  # fmt: skip
+        theirs.setLayoutDirection(direction)
+        option = theirs.document().defaultTextOption()
+        option.setTextDirection(direction)
+        option.setAlignment(
+            Qt.AlignmentFlag.AlignRight if version.right_to_left else Qt.AlignmentFlag.AlignLeft
+        )
+        theirs.document().setDefaultTextOption(option)
+        theirs.textChanged.connect(self.changed)  # saved with the answer, same debounce
+        caption = QLabel(version.caption)
+        caption.setObjectName(f"migrantVersionCaption_{field.id}")
+        caption.setWordWrap(True)
+        caption.setStyleSheet("font-size: 9pt; font-weight: 600;")
+        caption.setBuddy(theirs)
+        self.migrant_box = QWidget()
+        layout = QVBoxLayout(self.migrant_box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(caption)
+        layout.addWidget(theirs)
+        self.migrant_box.setVisible(self._box_wanted)
 
     def value(self) -> Any:
         return self.text.toPlainText() or None
 
     def set_value(self, value: Any) -> None:
         self.text.setPlainText(str(value) if value is not None else "")
+
+    def versions(self) -> dict[str, str]:
+        if self.version is None:
+            return {}
+        kept = dict(self._other_languages)
+        mine = (self.theirs.toPlainText() if self._box_wanted and self.theirs
+                else self.text.toPlainText())  # fmt: skip
+        if mine.strip():
+            kept[self.version.language] = mine
+        return kept
+
+    def set_versions(self, versions: Mapping[str, str]) -> None:
+        if self.version is None or self.theirs is None:
+            return
+        language = self.version.language
+        self._other_languages = {k: v for k, v in versions.items() if k != language}
+        mine = versions.get(language, "")
+        if not self.version.separate:
+            # One language for both: the counsellor's text is the version, unless the
+            # interpreter wrote another one earlier; that one is shown, not overwritten.
+            self._box_wanted = bool(mine) and mine != (self.value() or "")
+        self.theirs.setPlainText(mine)
+        self._show_box()
+
+    def set_row_visible(self, visible: bool) -> None:
+        self._row_visible = visible
+        self._show_box()
+
+    def _show_box(self) -> None:
+        if self.migrant_box is not None:
+            self.migrant_box.setVisible(self._row_visible and self._box_wanted)
 
 
 def _mark_unreadable(line: QLineEdit, unreadable: bool) -> None:
@@ -326,14 +426,21 @@ class YesNoEditor(Editor):
 
 
 def make_editor(
-    field: FieldDef, counsellor: Translate, migrant: Translate, rtl: bool = False
+    field: FieldDef,
+    counsellor: Translate,
+    migrant: Translate,
+    rtl: bool = False,
+    version: MigrantVersion | None = None,
 ) -> Editor:
-    """The editor for ``field`` (repeat groups are built by the form page)."""
+    """The editor for ``field`` (repeat groups are built by the form page).
+
+    ``version`` says where a bilingual long text's version in the migrant's language goes.
+    """
     match field.type:
         case FieldType.TEXT:
             return TextEditor(field)
         case FieldType.LONG_TEXT:
-            return LongTextEditor(field)
+            return LongTextEditor(field, version=version)
         case FieldType.INTEGER:
             return IntegerEditor(field)
         case FieldType.MONEY:

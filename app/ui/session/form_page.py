@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from app.formdefs import FieldDef, FieldType, FormDef, Problem
 from app.formdefs.values import Answers, is_relevant, validate, visible_answers
-from app.i18n import N_, gettext
-from app.i18n.languages import language
-from app.ui.session.editors import Editor, both, make_editor
+from app.formdefs.versions import version_key, versions_of
+from app.i18n import N_, fill, gettext
+from app.i18n.languages import language, language_name
+from app.ui.session.editors import Editor, MigrantVersion, both, make_editor
 
 # Hints are read beside the question, often in Arabic script: dark enough to read (contrast
 # above 7:1 on the window background), smaller than the question.
@@ -33,6 +34,7 @@ HINT_STYLE = "color: #4d4d4d; font-size: 9pt;"
 PROBLEM_STYLE = "color: #c62828;"
 REMOVE_ITEM = N_("Remove")
 ADD_ITEM = N_("Add")
+VERSION_CAPTION = N_("In {language} (typed by the interpreter)")
 
 
 class Languages:
@@ -48,6 +50,21 @@ class Languages:
 
     def migrant(self, message: str) -> str:
         return gettext(message, self.migrant_code) if message else ""
+
+    def migrant_version(self) -> MigrantVersion:
+        """Where bilingual free text gets its version in the migrant's language."""
+        name = language_name(self.migrant_code, self.migrant_code)
+        return MigrantVersion(
+            language=self.migrant_code,
+            caption=fill(self.counsellor(VERSION_CAPTION), language=name),
+            right_to_left=self.migrant_rtl,
+            separate=self.migrant_code != self.counsellor_code,
+        )
+
+    def editor(self, field: FieldDef) -> Editor:
+        return make_editor(
+            field, self.counsellor, self.migrant, self.migrant_rtl, self.migrant_version()
+        )
 
 
 def _label(text: str, *, hint: bool = False, rtl: bool = False) -> QLabel:
@@ -88,6 +105,10 @@ class FieldRow:
             left.addWidget(own_hint)
             right.addWidget(their_hint)
             self.widgets += [own_hint, their_hint]
+        if isinstance(editor, Editor) and editor.migrant_box is not None:
+            # Free text the migrant reads: their version under their label. It is shown and
+            # hidden by the editor (only where it is wanted), not with ``widgets``.
+            right.addWidget(editor.migrant_box)
         self.problem = _label("")
         self.problem.setObjectName(f"problem_{field.id}")
         self.problem.setStyleSheet(PROBLEM_STYLE)
@@ -109,6 +130,9 @@ class FieldRow:
             grid.addLayout(right, row, 2)
         self.rows_used = 2 if wide else 1
         self._visible = True
+        theirs = getattr(editor, "theirs", None)
+        if isinstance(theirs, QWidget):  # Tab goes from the counsellor's text to the version
+            QWidget.setTabOrder(editor.focusProxy() or editor, theirs)
 
     def set_visible(self, visible: bool) -> None:
         if visible == self._visible:
@@ -116,6 +140,8 @@ class FieldRow:
         self._visible = visible
         for widget in self.widgets:
             widget.setVisible(visible)
+        if isinstance(self.editor, Editor):
+            self.editor.set_row_visible(visible)
         self.problem.setVisible(visible and bool(self.problem.text()))
 
     @property
@@ -157,7 +183,7 @@ class RepeatItem(QFrame):
         self.editors: dict[str, Editor] = {}
         row = 0
         for member in group.members:
-            editor = make_editor(member, langs.counsellor, langs.migrant, langs.migrant_rtl)
+            editor = langs.editor(member)
             editor.setObjectName(f"{group.id}_{member.id}")
             editor.changed.connect(on_change)
             self.editors[member.id] = editor
@@ -171,14 +197,26 @@ class RepeatItem(QFrame):
         self.title.setText(f"{label} {number}")
 
     def value(self) -> dict[str, Any]:
-        values = {member_id: editor.value() for member_id, editor in self.editors.items()}
-        return {key: value for key, value in values.items() if value is not None}
+        return _collect(self.editors)
 
     def set_value(self, value: dict[str, Any]) -> None:
         for member_id, editor in self.editors.items():
             editor.blockSignals(True)
             editor.set_value(value.get(member_id))
+            editor.set_versions(versions_of(value, member_id))
             editor.blockSignals(False)
+
+
+def _collect(editors: dict[str, Editor]) -> dict[str, Any]:
+    """The answers of some editors, each free text's versions beside it (``field@code``)."""
+    values: dict[str, Any] = {}
+    for field_id, editor in editors.items():
+        value = editor.value()
+        if value is not None:
+            values[field_id] = value
+        for code, text in editor.versions().items():
+            values[version_key(field_id, code)] = text
+    return values
 
 
 class RepeatEditor(Editor):
@@ -277,7 +315,7 @@ class FormPage(QScrollArea):
                 if field.type is FieldType.REPEAT:
                     editor = RepeatEditor(field, langs)
                 else:
-                    editor = make_editor(field, langs.counsellor, langs.migrant, langs.migrant_rtl)
+                    editor = langs.editor(field)
                 editor.setObjectName(f"field_{field.id}")
                 editor.changed.connect(self._edited)
                 self.editors[field.id] = editor
@@ -344,14 +382,14 @@ class FormPage(QScrollArea):
                         yield f"{field_id}[{number}].{member_id}", member_row
 
     def answers(self) -> Answers:
-        values = {field_id: editor.value() for field_id, editor in self.editors.items()}
-        return {key: value for key, value in values.items() if value is not None}
+        return _collect(self.editors)
 
     def set_answers(self, answers: Answers) -> None:
         self._loading = True
         try:
             for field_id, editor in self.editors.items():
                 editor.set_value(answers.get(field_id))
+                editor.set_versions(versions_of(answers, field_id))
         finally:
             self._loading = False
         self.refresh_relevance()

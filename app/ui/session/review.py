@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QWidget
 from app.domain.plan import CRITERION_LABELS, PRIORITY_LABELS, PriorityLevel
 from app.formdefs import FieldType, FormDef
 from app.formdefs.values import relevant_answers, typed
-from app.i18n import active_language
+from app.formdefs.versions import count_versions, versions_of
+from app.i18n import active_language, fill
 from app.i18n import gettext as _
+from app.i18n.languages import language_name
 from app.services import answers
 from app.services.answers import answer_text
 from app.services.counselling import PlanAssessment
@@ -113,11 +115,34 @@ def _row(label: str, value: str) -> str:
     return f"<tr><td width='55%'>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
 
 
-def form_html(form: FormDef, answers: dict[str, Any], completed: bool) -> str:
+def _version_row(answers: dict[str, Any], field_id: str, migrant: str) -> list[str]:
+    """The migrant's version of a free-text answer, under it (labelled with the language)."""
+    version = versions_of(answers, field_id).get(migrant) if migrant else None
+    if not version or version == answers.get(field_id):
+        return []
+    return [_row(f"↳ {language_name(migrant, migrant)}", version)]
+
+
+def versions_html(form: FormDef, kept: dict[str, Any], migrant: str) -> str:
+    """How many free-text answers the migrant reads have a version in their language."""
+    done, total = count_versions(form, kept, migrant)
+    if not migrant or not total:
+        return ""
+    text = fill(
+        _("Free-text answers with a version in {language}: {done} of {total}. Those without "
+          "one print with a note asking the interpreter to read them out."),
+        language=language_name(migrant, migrant), done=done, total=total,
+    )  # fmt: skip
+    colour = "#33691e" if done == total else "#8a4b00"
+    return f"<p style='color:{colour}'>{html.escape(text)}</p>"
+
+
+def form_html(form: FormDef, answers: dict[str, Any], completed: bool, migrant: str = "") -> str:
     kept = relevant_answers(form, answers)
     language = active_language()
     state = _("complete") if completed else _("not complete")
     parts = [f"<h2>{html.escape(_(form.title))} <small>({html.escape(state)})</small></h2>"]
+    parts.append(versions_html(form, kept, migrant))
     for section in form.sections:
         rows = []
         for field in section.fields:
@@ -125,15 +150,16 @@ def form_html(form: FormDef, answers: dict[str, Any], completed: bool) -> str:
                 continue
             if field.type is not FieldType.REPEAT:
                 rows.append(_row(_(field.label), answer_text(field, kept[field.id], language)))
+                rows += _version_row(kept, field.id, migrant)
                 continue
             for number, item in enumerate(typed(field, kept[field.id]) or [], start=1):
                 title = html.escape(f"{_(field.item_label)} {number}")
                 rows.append(f"<tr><td colspan=2><b>{title}</b></td></tr>")
-                rows += [
-                    _row(_(member.label), answer_text(member, item[member.id], language))
-                    for member in field.members
-                    if member.id in item
-                ]
+                for member in field.members:
+                    if member.id in item:
+                        text = answer_text(member, item[member.id], language)
+                        rows.append(_row(_(member.label), text))
+                        rows += _version_row(item, member.id, migrant)
         if rows:
             parts.append(f"<h3>{html.escape(_(section.title))}</h3>")
             parts.append("<table cellspacing=4 width='100%'>" + "".join(rows) + "</table>")
@@ -151,7 +177,9 @@ class ReviewView(QTextBrowser):
         header: str,
         forms: list[tuple[FormDef, dict[str, Any], bool]],
         assessment: PlanAssessment,
+        migrant: str = "",
     ) -> None:
+        """``migrant``: the migrant's language, whose free-text versions are shown and counted."""
         body = [f"<p>{html.escape(header)}</p>", assessment_html(assessment)]
-        body += [form_html(form, answers, done) for form, answers, done in forms]
+        body += [form_html(form, answers, done, migrant) for form, answers, done in forms]
         self.setHtml("".join(body))

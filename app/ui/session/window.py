@@ -425,7 +425,9 @@ class SessionWindow(QMainWindow):
             header = _("The plan is complete and ready to print and submit.")
         else:
             header = _("Status: {status}").format(status=status)
-        self.review.show_review(header, forms, self.counselling.assessment(self.state))
+        self.review.show_review(
+            header, forms, self.counselling.assessment(self.state), self.state.case.session_language
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.save_now() and not self._discard_confirmed():
