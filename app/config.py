@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from app.domain.errors import N_
 
 DATA_DIR_ENV = "HOMEWARD_DATA_DIR"
 PASSWORD_ENV = "HOMEWARD_PASSWORD"
@@ -96,6 +100,15 @@ def _chmod(path: Path, mode: int) -> None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a power cut leaves either the old or new file."""
+    with staged_write(path, data):
+        pass
+
+
+@contextlib.contextmanager
+def staged_write(path: Path, data: bytes) -> Iterator[None]:
+    """Write ``data`` beside ``path`` and fsync it; it takes ``path``'s place only if the
+    block ends without an exception (e.g. once the record of it has committed). On any
+    failure the temporary file is removed, so a full disk leaves no half file behind."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -104,10 +117,11 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        yield
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()  # a full disk leaves no half file behind
+            tmp.unlink()
         raise
     if hasattr(os, "O_DIRECTORY"):
         fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
@@ -115,6 +129,23 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def output_problem(paths: DataPaths, out: Path) -> str | None:
+    """Why a file the user asked for (a PDF, later a bundle) cannot be written at ``out``:
+    never inside the data folder (it would overwrite the store or the key ring), never over
+    anything but a regular file (a device, a folder, a pipe). A message id, or None."""
+    try:
+        target = out.resolve()
+        inside = target == paths.root.resolve() or paths.root.resolve() in target.parents
+        existing = out.lstat() if os.path.lexists(out) else None
+    except (OSError, RuntimeError):
+        return N_("the output file cannot be reached")
+    if inside:
+        return N_("it is inside Homeward's data folder")
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        return N_("something that is not a regular file is already there")
+    return None
 
 
 def load_settings(paths: DataPaths) -> dict[str, Any]:

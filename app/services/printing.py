@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.config import load_settings, write_atomically
-from app.domain.errors import N_, CannotWrite, InvalidInput
+from app.config import load_settings, output_problem, staged_write
+from app.domain.errors import N_, CannotWrite, InvalidInput, Msgid
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.domain.plan import PRIORITY_LABELS, Reason
 from app.formdefs import FieldDef, FieldType, FormDef
@@ -157,13 +157,15 @@ class Printing:
 
     def save(self, case_number: str, result: PrintResult, out: Path) -> None:
         """Write a rendered form to ``out`` (atomically) and record it."""
-        # The audit event and the file stand or fall together.
-        with self.workspace.transaction() as session:
-            self._record(session, case_number, result, "file")
-            try:
-                write_atomically(out, result.pdf)
-            except OSError as error:
-                raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
+        if problem := output_problem(self.workspace.paths, out):
+            raise CannotWrite(path=str(out), reason=Msgid(problem))
+        # The audit event and the file stand or fall together: the PDF is written and synced
+        # first, and takes its name only once the record of it has committed.
+        try:
+            with staged_write(out, result.pdf), self.workspace.transaction() as session:
+                self._record(session, case_number, result, "file")
+        except OSError as error:
+            raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
 
 
 class _Builder:
