@@ -2,6 +2,7 @@
 typed answers and validation. Definitions are written inline, as pyxform's tests do."""
 
 import datetime as dt
+import time
 from decimal import Decimal
 from textwrap import dedent
 
@@ -336,3 +337,57 @@ def test_the_same_version_twice_is_refused(tmp_path):
     write(tmp_path / "archive", BASE, "sample-copy.toml")
     with pytest.raises(FormDefinitionError, match="version 1 is also in"):
         load_registry(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (('pattern = "[A-Z].*"', 'pattern = "(a+)+$"'), "doctor", None),  # accepted: RE2
+        (('pattern = "[A-Z].*"', 'pattern = "(a)\\\\1"'), "doctor", "back-reference"),
+        (('pattern = "[A-Z].*"', 'pattern = "(?=a)a"'), "doctor", "look-around"),
+        (('pattern = "[A-Z].*"', 'pattern = "' + "a" * 300 + '"'), "doctor", "longer than"),
+        (("max = 20", "max = nan"), "children_count", "finite number"),
+        (("max = 20", "max = inf"), "children_count", "finite number"),
+        (("max = 20", "max = 1e300"), "children_count", "finite number"),
+        (("max_items = 3", "max_items = 9223372036854775807"), "items", "whole number"),
+        (
+            (
+                "relevant = \"kind == 'medical'",
+                'relevant = "' + "not " * 1000 + "kind == 'medical'",
+            ),
+            "doctor",
+            "longer than",
+        ),
+        (
+            (
+                "relevant = \"kind == 'medical'",
+                'relevant = "' + "-" * 900 + "1 == 1 and kind == 'medical'",
+            ),
+            "doctor",
+            "nested",
+        ),
+    ],
+)
+def test_hostile_definitions_are_refused_or_harmless(tmp_path, change, field, problem):
+    old, new = change
+    assert old in BASE
+    path = write(tmp_path, BASE.replace(old, new, 1), "hostile.toml")
+    if problem is None:
+        form = load_form(path)
+        started = time.monotonic()
+        doctor = form.field("items").member("doctor")
+        assert doctor.pattern.fullmatch("a" * 5000 + "!") is None
+        assert time.monotonic() - started < 0.5
+        return
+    with pytest.raises(FormDefinitionError) as caught:
+        load_form(path)
+    message = str(caught.value)
+    assert message.startswith(f"Form definition hostile.toml, field {field}:"), message
+    assert problem in message
+
+
+def test_arrays_nested_deeply_are_refused_by_name(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(FormDefinitionError, match=r"deep\.toml.*cannot be read"):
+        load_form(path)

@@ -51,14 +51,39 @@ class Expression:
             return False  # e.g. comparing a text with a number: the condition does not hold
 
 
+# A condition reads like "count(work_history) > 0 and age(date_of_birth) < 18": anything far
+# longer or deeper is a damaged definition, refused before Python's parser recurses into it.
+MAX_SOURCE_LENGTH = 1000
+MAX_DEPTH = 24
+
+
 def parse(source: str) -> Expression:
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ExpressionError(f"the condition is longer than {MAX_SOURCE_LENGTH} characters")
+    if source.count("(") + source.count("[") > MAX_DEPTH * 4:
+        raise ExpressionError("the condition has too many brackets")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"syntax error in {source!r}: {error.msg}") from None
+        raise ExpressionError(f"syntax error in {source[:80]!r}: {error.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("the condition is nested too deeply") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExpressionError(f"the condition is nested more than {MAX_DEPTH} levels deep")
     names: set[str] = set()
     evaluate = _compile(tree.body, names)
     return Expression(source, frozenset(names), evaluate)
+
+
+def _depth(root: ast.AST) -> int:
+    """How deep the tree goes, counted without recursion (a hostile tree may be deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:  # no need to walk further down than what is refused anyway
+            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _literal(node: ast.expr) -> Any:

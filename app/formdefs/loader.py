@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import re2
+
 from app.domain.errors import N_, HomewardError
 from app.formdefs.expressions import ExpressionError, parse
 from app.formdefs.model import Choice, FieldDef, FieldType, FormDef, Section
@@ -60,6 +62,12 @@ def _fail(path: Path, field: str, problem: str) -> FormDefinitionError:
     return FormDefinitionError(file=path.name, field=field or "-", problem=problem)
 
 
+# Bounds on what a definition may ask for: a larger number is a typing slip or an attack.
+MAX_FILE_BYTES = 2_000_000
+MAX_COUNT = 100_000  # lengths and numbers of items
+MAX_NUMBER = Decimal(10) ** 12
+
+
 def _text(path: Path, where: str, data: dict[str, Any], key: str, required: bool) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
@@ -73,8 +81,8 @@ def _int(path: Path, where: str, data: dict[str, Any], key: str) -> int | None:
     value = data.get(key)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _fail(path, where, f"'{key}' must be a whole number ≥ 0")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+        raise _fail(path, where, f"'{key}' must be a whole number from 0 to {MAX_COUNT}")
     return value
 
 
@@ -84,7 +92,46 @@ def _number(path: Path, where: str, data: dict[str, Any], key: str) -> Decimal |
         return None
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _fail(path, where, f"'{key}' must be a number")
-    return Decimal(str(value))
+    number = Decimal(str(value))
+    if not number.is_finite() or abs(number) > MAX_NUMBER:
+        raise _fail(path, where, f"'{key}' must be a finite number of at most {MAX_NUMBER}")
+    return number
+
+
+MAX_PATTERN_LENGTH = 200
+
+
+def _pattern(path: Path, where: str, text: str) -> Any:
+    """A pattern compiled for RE2, whose matching time grows linearly with the answer: a
+    pattern such as "(a+)+$" cannot hang validation. Python's parser checks the syntax first
+    (its messages are clearer), and the features RE2 lacks are refused by name."""
+    if len(text) > MAX_PATTERN_LENGTH:
+        raise _fail(path, where, f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        parsed = re._parser.parse(text)  # type: ignore[attr-defined]
+    except (re.error, RecursionError, OverflowError) as error:
+        raise _fail(path, where, f"bad pattern: {error}") from None
+    if _uses_backtracking_features(parsed):
+        raise _fail(path, where, "the pattern uses a back-reference or a look-around, which "
+                    "are not allowed (patterns must run in linear time)")  # fmt: skip
+    try:
+        return re2.compile(text)
+    except re2.error as error:
+        raise _fail(path, where, f"bad pattern: {error}") from None
+
+
+def _uses_backtracking_features(parsed: Any) -> bool:
+    forbidden = {"GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT", "ATOMIC_GROUP",
+                 "POSSESSIVE_REPEAT"}  # fmt: skip
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple) or hasattr(item, "data"):
+            for element in getattr(item, "data", item):
+                stack.append(element)
+        elif str(item) in forbidden:
+            return True
+    return False
 
 
 def _choices(path: Path, document: dict[str, Any]) -> dict[str, tuple[Choice, ...]]:
@@ -126,10 +173,7 @@ def _field(path: Path, raw: Any, choice_lists: dict[str, tuple[Choice, ...]]) ->
         choices = choice_lists[name]
     pattern = None
     if "pattern" in raw:
-        try:
-            pattern = re.compile(_text(path, field_id, raw, "pattern", True))
-        except re.error as error:
-            raise _fail(path, field_id, f"bad pattern: {error}") from None
+        pattern = _pattern(path, field_id, _text(path, field_id, raw, "pattern", True))
     relevant = None
     if "relevant" in raw:
         try:
@@ -190,10 +234,15 @@ def _check_references(path: Path, form: FormDef) -> None:
 
 def load_form(path: Path) -> FormDef:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise _fail(path, "", f"is larger than {MAX_FILE_BYTES} bytes")
         document = tomllib.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise _fail(path, "", f"cannot be read: {error}") from None
+    except (RecursionError, MemoryError):
+        raise _fail(path, "", "cannot be read: it is nested too deeply") from None
     where = "form"
     form_id = _text(path, where, document, "id", True)
     if not _ID.match(form_id):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.formdefs.expressions import Expression
 
@@ -44,7 +44,7 @@ class FieldDef:
     maximum: Decimal | None = None
     min_length: int | None = None
     max_length: int | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: Any = None  # compiled by RE2 (linear-time matching); has .fullmatch like re
     pattern_message: str = ""
     not_in_future: bool = False
     partial: bool = False  # a date may be a year or a month alone ("1985", "1985-06")
