@@ -152,6 +152,11 @@ def _parser() -> argparse.ArgumentParser:
     office.add_argument("--rates-date", metavar="YYYY-MM-DD", help="date of the rates")
     office.add_argument("--json", action="store_true")
 
+    audit = commands.add_parser("audit", help="check the audit trail's hash chain")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_verify = audit_commands.add_parser("verify", help="report the first broken link")
+    audit_verify.add_argument("--json", action="store_true")
+
     status = commands.add_parser(
         "status", help="move a case on: submitted, decision received, implementation, closed"
     )
@@ -524,6 +529,37 @@ _STATUS_MOVES = ("submitted", "approved", "rejected", "in_implementation", "clos
 _AMOUNT_FORMAT = N_("write each amount as ITEM=AMOUNT or ITEM=AMOUNT:CUR, e.g. 1=500 or 2=9000:GEL")
 
 
+def _cmd_audit(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.history import verify_audit_trail
+
+    workspace = _unlock(args, paths)
+    try:
+        report = verify_audit_trail(workspace)
+    finally:
+        workspace.close()
+    broken = report.broken
+    if args.json:
+        _emit_json({
+            "intact": broken is None,
+            "events": report.events,
+            "broken_at": None if broken is None else {
+                "position": broken.position, "at": broken.at.isoformat(), "action": broken.action,
+            },
+        })  # fmt: skip
+        return 0 if broken is None else 1
+    if broken is not None:
+        print("homeward: " + _(
+            "The audit trail is broken at event {position} ({date}, {action}): that event, or "
+            "one before it, was changed or removed outside Homeward."
+        ).format(position=broken.position, date=broken.at.isoformat(timespec="seconds"),
+                 action=broken.action), file=sys.stderr)  # fmt: skip
+        return 1
+    last = report.last_at.isoformat(timespec="seconds") if report.last_at else "—"
+    print(_("The audit trail is intact: {count} events, the last at {date}.").format(
+        count=report.events, date=last))  # fmt: skip
+    return 0
+
+
 def _cmd_status(args: argparse.Namespace, paths: DataPaths) -> int:
     import datetime as dt
     from decimal import Decimal, InvalidOperation
@@ -630,6 +666,7 @@ _HANDLERS: dict[str, Handler] = {
     "users": _cmd_users,
     "office": _cmd_office,
     "status": _cmd_status,
+    "audit": _cmd_audit,
     "languages": _cmd_languages,
 }
 

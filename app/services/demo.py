@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
@@ -26,7 +26,7 @@ from app.services.demo_names import COUNTRIES, DemoCountry, Surname
 from app.services.demo_versions import interpreter_versions
 from app.services.workspace import Workspace
 from app.store import audit, search
-from app.store.models import AuditEvent, Case, CaseDecision, FormResponse, Office
+from app.store.models import Case, CaseDecision, FormResponse, Office
 from app.store.types import utcnow
 
 _BATCH = 500
@@ -309,8 +309,9 @@ def _decision(
 
 
 def remove_demo_cases(workspace: Workspace) -> int:
-    """Delete every demo case with its answers, search rows and audit events; real cases
-    are untouched. Returns how many were removed."""
+    """Delete every demo case with its answers and search rows; real cases are untouched.
+    Their audit events stay (the audit trail is a hash chain: nothing is taken out of it),
+    pointing at the demo cases' UUIDs only. Returns how many were removed."""
     workspace.require(Permission.MANAGE_OFFICE)
     with workspace.transaction() as session:
         ids = list(session.scalars(select(Case.id).where(Case.is_demo.is_(True))))
@@ -318,7 +319,6 @@ def remove_demo_cases(workspace: Workspace) -> int:
             chunk = ids[start : start + _BATCH]
             for case_id in chunk:
                 search.remove_case(session, case_id)
-            session.execute(delete(AuditEvent).where(AuditEvent.case_id.in_(chunk)))
             for case in session.scalars(select(Case).where(Case.id.in_(chunk))):
                 session.delete(case)
             session.flush()

@@ -22,6 +22,7 @@ from app.formdefs import FormRegistry, load_forms
 from app.formdefs.versions import split_key
 from app.services.cases import load_case
 from app.services.workspace import Workspace
+from app.store import audit
 from app.store.models import AuditEvent, UserAccount
 
 PRINT_FORM_LABELS = {
@@ -173,6 +174,27 @@ def case_history(workspace: Workspace, case_number: str) -> tuple[HistoryEntry, 
             )
             for event, display_name, username in rows
         )
+
+
+def verify_audit_trail(workspace: Workspace) -> audit.ChainReport:
+    """Walk the whole audit trail's hash chain (``homeward audit verify``)."""
+    workspace.require(Permission.WORK_ON_CASES)
+    with workspace.reading() as session:
+        return audit.verify(session)
+
+
+def case_trail_intact(workspace: Workspace, case_number: str) -> bool:
+    """Whether every audit event of the case still fits the hash chain (nothing of it was
+    edited, and no event just before one of them was removed, outside Homeward)."""
+    workspace.require(Permission.WORK_ON_CASES)
+    with workspace.reading() as session:
+        case = load_case(session, case_number)
+        events = list(session.scalars(
+            select(AuditEvent)
+            .where(or_(AuditEvent.case_id == case.id, AuditEvent.case_uuid == case.uuid))
+            .order_by(AuditEvent.id)
+        ))  # fmt: skip
+        return audit.holds_for(session, events)
 
 
 class _Reader:

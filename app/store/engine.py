@@ -52,5 +52,10 @@ def open_engine(path: Path, key: bytes) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit, so DTOs can be built from them."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit, so DTOs can be built from them, and
+    that seal the audit events of each transaction into the hash chain."""
+    from app.store import audit  # audit imports the models; the engine must not at import
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    audit.install(factory)
+    return factory

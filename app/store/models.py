@@ -282,3 +282,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(48))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Hash chain (see app.store.audit): each event seals the one before it, so an edited or
+    # removed event breaks every link after it.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

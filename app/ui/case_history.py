@@ -39,6 +39,7 @@ from app.services.history import (
     StatusChanged,
     StepCompleted,
     case_history,
+    case_trail_intact,
 )
 from app.services.workspace import Workspace
 from app.ui.errors import show_error
@@ -294,6 +295,10 @@ class CaseHistoryDialog(QDialog):
         self.case_number = case_number
         self.heading = QLabel()
         self.heading.setWordWrap(True)
+        self.trail = QLabel()
+        self.trail.setObjectName("auditTrail")
+        self.trail.setWordWrap(True)
+        self.intact = True
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -326,6 +331,7 @@ class CaseHistoryDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.trail)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(1000, 560)
@@ -335,11 +341,24 @@ class CaseHistoryDialog(QDialog):
     def reload(self) -> None:
         try:
             entries = case_history(self.workspace, self.case_number)
+            self.intact = case_trail_intact(self.workspace, self.case_number)
         except HomewardError as error:
             show_error(self, error)
             entries = ()
         self.model.set_entries(entries)
+        self._show_trail()
         self._fit_columns()
+
+    def _show_trail(self) -> None:
+        if self.intact:
+            self.trail.setText(_("The audit trail of this case is intact."))
+            self.trail.setStyleSheet("color: #1b5e20;")
+        else:
+            self.trail.setText(_(
+                "Warning: the audit trail of this case was changed or cut outside Homeward. "
+                "Run 'homeward audit verify' and tell your supervisor."
+            ))  # fmt: skip
+            self.trail.setStyleSheet("color: #b71c1c; font-weight: 600;")
 
     def retranslate(self) -> None:
         self.setWindowTitle(fill(_("History — {case}"), case=self.case_number))
@@ -349,6 +368,7 @@ class CaseHistoryDialog(QDialog):
         self.copy_button.setText(_("Copy"))
         self.copy_button.setToolTip(_("Copy the selected rows (all rows if none is selected)"))
         self.close_button.setText(_("Close"))
+        self._show_trail()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
