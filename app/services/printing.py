@@ -34,6 +34,7 @@ from app.i18n.languages import (
 )
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section
 from app.printing.render import render
+from app.printing.text import directional, fill, joined
 from app.services.answers import NO, YES, bilingual_answer, money_text
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
@@ -180,10 +181,19 @@ class _Builder:
     # translation helpers
     def bi(self, message: str, **params: Any) -> Bilingual:
         def text(code: str) -> str:
+            # Values isolated; a translation keeps its language's direction even when it
+            # starts with a Latin word ("EUR میں کل رقم").
             translated = gettext(message, code)
-            return translated.format(**params) if params else translated
+            filled = fill(translated, **params) if params else translated
+            return directional(filled, language(code).right_to_left)
 
         return Bilingual(text(self.migrant), text(self.office))
+
+    def both(self, migrant: str, office: str, after: str = "") -> str:
+        """A value in both languages on one line: each isolated, the migrant's first (at the
+        right in a right-to-left form)."""
+        text = migrant if migrant == office else joined([migrant, office], " / ")
+        return directional(text + after, language(self.migrant).right_to_left)
 
     def form(self, form_id: str) -> FormDef:
         return self.printing.counselling.form(self.state, form_id)
@@ -204,11 +214,11 @@ class _Builder:
         row = self.detail.row
         office = self.printing.workspace.installation
         printed = format_date(utcnow().date(), "medium", locale=babel_locale(self.office))
-        office_line = " · ".join([
+        office_line = joined([
             office.office_name,
-            gettext("Plan revision {revision}", self.office).format(revision=self.plan_revision),
-            gettext("Printed {date}", self.office).format(date=printed),
-        ])  # fmt: skip
+            fill(gettext("Plan revision {revision}", self.office), revision=self.plan_revision),
+            fill(gettext("Printed {date}", self.office), date=printed),
+        ], " · ")  # fmt: skip
         return PrintDocument(
             title=self.bi(FORM_TITLES[form]),
             case_number=row.case_number,
@@ -231,8 +241,8 @@ class _Builder:
     def returnee_section(self) -> Section:
         row, detail = self.detail.row, self.detail
         born = partial_date_text(row.date_of_birth, self.office) if row.date_of_birth else "—"
-        sex = f"{gettext(SEX_LABELS[detail.sex], self.migrant)} / "
-        sex += gettext(SEX_LABELS[detail.sex], self.office)
+        sex = self.both(gettext(SEX_LABELS[detail.sex], self.migrant),
+                        gettext(SEX_LABELS[detail.sex], self.office))  # fmt: skip
         country = country_name(row.country_of_return, self.migrant)
         region = f"{country}, {row.region_of_return}" if row.region_of_return else country
         rows = [
@@ -357,7 +367,8 @@ class _Builder:
         params = {
             k: gettext(v, code) if isinstance(v, str) else v for k, v in reason.params.items()
         }
-        return gettext(reason.template, code).format(**params) + f" (+{reason.points})"
+        text = fill(gettext(reason.template, code), **params) + f" (+{reason.points})"
+        return directional(text, language(code).right_to_left)
 
     def item_title(self, item_label: str, number: int) -> Bilingual:
         base = self.bi(item_label)
@@ -384,8 +395,8 @@ class _Builder:
         rows: list[Any] = []
         if priority.level is not None:
             level = self.bi(PRIORITY_LABELS[priority.level])
-            rows.append(Row(self.bi(N_("Priority")), f"{level.migrant} / {level.office} "
-                                                     f"({priority.score})"))  # fmt: skip
+            rows.append(Row(self.bi(N_("Priority")),
+                            self.both(level.migrant, level.office, f" ({priority.score})")))
         for reason in priority.reasons:
             rows.append(Note(Bilingual(
                 self.reason_text(reason, self.migrant), self.reason_text(reason, self.office)
