@@ -45,7 +45,10 @@ _PAIRS = (
 )  # fmt: skip
 # Canonical equivalents count as the same bracket (BD16): U+2329/232A are U+3008/3009.
 _CANONICAL = {0x2329: 0x3008, 0x232A: 0x3009}
-_OPENING = {_CANONICAL.get(o, o): _CANONICAL.get(c, c) for o, c in zip(_PAIRS[::2], _PAIRS[1::2])}
+_OPENING = {
+    _CANONICAL.get(o, o): _CANONICAL.get(c, c)
+    for o, c in zip(_PAIRS[::2], _PAIRS[1::2], strict=True)
+}
 _CLOSING = frozenset(_OPENING.values())
 
 
@@ -346,9 +349,7 @@ def resolve(text: str, rtl: bool | None = None) -> Resolved:
         first, last = sequence[0], sequence[-1]
         before_index = kept.index(first) - 1
         before = levels[kept[before_index]] if before_index >= 0 else base
-        if classes[last] in _ISOLATE_INITIATORS and last not in matches:
-            after = base
-        elif classes[last] in _ISOLATE_INITIATORS:
+        if classes[last] in _ISOLATE_INITIATORS:  # its isolate reaches the paragraph end
             after = base
         else:
             after_index = kept.index(last) + 1
@@ -426,11 +427,11 @@ def line_runs(paragraph: Resolved, start: int = 0, end: int | None = None) -> li
         if level is None:
             continue  # X9-removed: drawn nowhere
         index = start + i
-        if runs and runs[-1].level == level and runs[-1].end == index:
-            runs[-1] = LevelRun(runs[-1].start, index + 1, level)
-        elif runs and runs[-1].level == level and all(
-            levels[j - start] is None for j in range(runs[-1].end, index)
-        ):
+        if (
+            runs
+            and runs[-1].level == level
+            and all(levels[j - start] is None for j in range(runs[-1].end, index))
+        ):  # removed characters between (or none) do not break a run
             runs[-1] = LevelRun(runs[-1].start, index + 1, level)
         else:
             runs.append(LevelRun(index, index + 1, level))

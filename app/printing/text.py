@@ -89,8 +89,8 @@ class Line:
 
     def runs(self) -> list[LevelRun]:
         """Level runs in drawing order, trailing white space left out."""
-        return line_runs(self.paragraph, self.start, _trimmed_end(self.paragraph.text,
-                                                                  self.start, self.end))  # fmt: skip
+        end = _trimmed_end(self.paragraph.text, self.start, self.end)
+        return line_runs(self.paragraph, self.start, end)
 
 
 def _trimmed_end(text: str, start: int, end: int) -> int:

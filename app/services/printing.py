@@ -395,8 +395,12 @@ class _Builder:
         rows: list[Any] = []
         if priority.level is not None:
             level = self.bi(PRIORITY_LABELS[priority.level])
-            rows.append(Row(self.bi(N_("Priority")),
-                            self.both(level.migrant, level.office, f" ({priority.score})")))
+            rows.append(
+                Row(
+                    self.bi(N_("Priority")),
+                    self.both(level.migrant, level.office, f" ({priority.score})"),
+                )
+            )
         for reason in priority.reasons:
             rows.append(Note(Bilingual(
                 self.reason_text(reason, self.migrant), self.reason_text(reason, self.office)
