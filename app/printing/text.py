@@ -116,6 +116,7 @@ def _segments(text: str, rtl: bool) -> Iterator[tuple[str, str]]:
 
 def shaped_runs(line: Line, size: float, bold: bool) -> list[ShapedRun]:
     """The line's glyph runs in drawing order (left to right)."""
+    register_fonts()
     pieces: list[ShapedRun] = []
     for run in line.runs():
         text = "".join(c for c in line.paragraph.text[run.start : run.end] if c not in CONTROLS)
