@@ -11,7 +11,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -28,20 +27,14 @@ def font_name(family: str, bold: bool) -> str:
     return f"{family}-Bold" if bold else f"{family}-Regular"
 
 
-# Glyphs that HarfBuzz substituted and ReportLab drew through private-use code points
-# (contextual forms, lam-alef and other ligatures), per font: what text each stands for.
+# What each private-use code of a font stands for when text is copied from the PDF: shaped
+# glyphs (contextual forms, ligatures, a letter with its marks) are drawn through such codes
+# (see app.printing.shaping).
 _GLYPH_SOURCES: dict[str, dict[int, str]] = {}
 
 
-def remember_glyph_sources(font: str, text: str, shaped: str, data: Sequence[Any]) -> None:
-    """Note which input characters each private-use glyph of a shaped string came from."""
-    clusters = sorted({item.cluster for item in data})
-    ends = {start: end for start, end in zip(clusters, [*clusters[1:], len(text)], strict=True)}
-    sources = _GLYPH_SOURCES.setdefault(font, {})
-    for char, item in zip(shaped, data, strict=False):
-        code = ord(char)
-        if 0xE000 <= code <= 0xF8FF and item.cluster in ends and code not in sources:
-            sources[code] = text[item.cluster : ends[item.cluster]]
+def remember_extracted_text(font: str, code: int, text: str) -> None:
+    _GLYPH_SOURCES.setdefault(font, {})[code] = text
 
 
 def _extracted_text(font: str, code: int) -> str:

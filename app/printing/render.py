@@ -28,7 +28,7 @@ from reportlab.platypus import (
 
 from app.printing.document import Bilingual, FreeText, Grid, Note, PrintDocument, Row, Value
 from app.printing.fonts import register_fonts
-from app.printing.text import BidiParagraph
+from app.printing.text import BidiParagraph, fill, joined
 
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
@@ -259,10 +259,12 @@ def _decorate(
     canvas.line(MARGIN, height - MARGIN - HEADER + 6 * mm, width - MARGIN,
                 height - MARGIN - HEADER + 6 * mm)  # fmt: skip
     template = document.page_template
-    migrant = template.migrant.format(page=page, pages=pages)
-    office_text = template.office.format(page=page, pages=pages)
-    footer_text = migrant if template.same else f"{migrant}  ·  {office_text}"
-    footer = BidiParagraph(f"{document.case_number}  ·  {footer_text}", 8, color=GREY)
+    # Each piece is isolated: resolved as one string, "{pages} میں سے صفحہ {page}" after a
+    # Latin case number came out "2 2 صفحہ میں سے".
+    pieces = [document.case_number, fill(template.migrant, page=page, pages=pages)]
+    if not template.same:
+        pieces.append(fill(template.office, page=page, pages=pages))
+    footer = BidiParagraph(joined(pieces, "  ·  "), 8, color=GREY, rtl=document.right_to_left)
     footer.wrap(width - 2 * MARGIN, FOOTER)
     footer.drawOn(canvas, MARGIN, MARGIN - 6 * mm)
     canvas.restoreState()

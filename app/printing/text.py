@@ -1,147 +1,211 @@
-"""A paragraph flowable that prints any of Homeward's scripts correctly.
+"""A paragraph flowable that prints any of Homeward's scripts correctly, and the helpers that
+keep mixed-direction pieces apart.
 
-Words are measured after HarfBuzz shaping, lines are broken in logical order, then each
-line is put in visual order (:mod:`app.printing.bidi`) and drawn run by run, each run in a
-font that has its characters. Right-to-left paragraphs are right-aligned. The flowable
-splits between lines, so long answers flow across pages.
+UAX #9 in its order: the levels are resolved on the whole paragraph (:func:`bidi.resolve`),
+lines are broken on the logical text with widths measured from the shaped glyph runs, then
+each line is reordered (L1-L2) and drawn run by run, each level run shaped by HarfBuzz in its
+own direction and font. Right-to-left paragraphs are right-aligned. The flowable splits
+between lines, so long answers flow across pages.
+
+Pieces of different languages are never resolved as one concatenated string: a value put
+into a template is isolated (:func:`fill`), pieces shown on one line are isolated from each
+other (:func:`joined`), and a label keeps the direction of its language
+(:func:`directional`) even when it starts with a Latin abbreviation ("EUR میں کل رقم").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from reportlab.lib.colors import Color, black
-from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.printing.bidi import Run, is_rtl_text, visual_runs
-from app.printing.fonts import (
-    family_for,
-    font_name,
-    register_fonts,
-    remember_glyph_sources,
+from app.printing.bidi import (
+    CONTROLS,
+    FSI,
+    LRI,
+    LRM,
+    PDI,
+    RLI,
+    RLM,
+    LevelRun,
+    Resolved,
+    bidi_class,
+    is_rtl_text,
+    line_runs,
+    resolve,
 )
+from app.printing.fonts import family_for, font_name, register_fonts
+from app.printing.shaping import ShapedRun, shape
+
+# Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
+# carried by their letter's glyph (see app.printing.shaping).
+_NO_TEXT = "/Span <</ActualText <FEFF0000>>> BDC"
+
+
+def isolate(text: str, rtl: bool | None = None) -> str:
+    """``text`` as a directional isolate: its own direction (first strong, or ``rtl``)
+    inside whatever surrounds it, and no effect on the text around it."""
+    opener = FSI if rtl is None else RLI if rtl else LRI
+    return f"{opener}{text}{PDI}"
+
+
+def fill(template: str, **params: object) -> str:
+    """``template.format(**params)`` with every value isolated, as printed forms need them:
+    "{pages} میں سے صفحہ {page}" keeps its numbers where the translator put them."""
+    return template.format(**{key: isolate(str(value)) for key, value in params.items()})
+
+
+def joined(pieces: Iterable[str], separator: str) -> str:
+    """Pieces on one line (a case number, a phrase in each language), each isolated."""
+    return separator.join(isolate(piece) for piece in pieces if piece)
+
+
+def directional(text: str, rtl: bool) -> str:
+    """``text`` marked to read in its language's direction ``rtl`` when its first strong
+    letter says otherwise; a text with no letter of that direction (an untranslated
+    fallback) keeps its own."""
+    if not text or is_rtl_text(text) == rtl:
+        return text
+    wanted = ("R", "AL") if rtl else ("L",)
+    if any(bidi_class(char) in wanted for char in text):
+        return (RLM if rtl else LRM) + text
+    return text
 
 
 @dataclass(frozen=True)
-class Piece:
-    """A stretch of one run in one font, shaped, ready to draw."""
+class Line:
+    """Characters ``start``…``end`` of a resolved paragraph, laid out as one line."""
 
-    font: str
-    text: ShapedStr | str
-    width: float
+    paragraph: Resolved
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.text[self.start : self.end]
+
+    def runs(self) -> list[LevelRun]:
+        """Level runs in drawing order, trailing white space left out."""
+        end = _trimmed_end(self.paragraph.text, self.start, self.end)
+        return line_runs(self.paragraph, self.start, end)
 
 
-def _segments(run: Run) -> Iterator[tuple[str, str]]:
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in CONTROLS):
+        end -= 1
+    return end
+
+
+def _segments(text: str, rtl: bool) -> Iterator[tuple[str, str]]:
     """Split a run where the font has to change; (family, text) in logical order."""
     current, start = None, 0
-    for index, char in enumerate(run.text):
-        family = family_for(char, prefer_arabic=run.rtl)
+    for index, char in enumerate(text):
+        family = family_for(char, prefer_arabic=rtl)
         if char.isspace() and current is not None:
             family = current  # spaces stay with the text around them
         if family != current:
             if current is not None:
-                yield current, run.text[start:index]
+                yield current, text[start:index]
             current, start = family, index
     if current is not None:
-        yield current, run.text[start:]
+        yield current, text[start:]
 
 
-@lru_cache(maxsize=4096)
-def _shaped(text: str, font: str, size: float) -> Piece:
-    shaped = shapeStr(text, font, size, force=True)
-    data = getattr(shaped, "__shapeData__", None)
-    if data:
-        width = sum(item.x_advance for item in data) * size / 1000
-    else:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        width = stringWidth(text, font, size)
-    if data:
-        remember_glyph_sources(font, text, shaped, data)
-    return Piece(font, shaped, width)
-
-
-_MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
-
-
-def _hb_guesses_rtl(text: str) -> bool:
-    """Whether HarfBuzz will shape ``text`` right to left (it guesses from the script)."""
-    return any(
-        0x0590 <= (code := ord(char)) <= 0x08FF or 0xFB1D <= code <= 0xFDFF
-        or 0xFE70 <= code <= 0xFEFF
-        for char in text
-    )  # fmt: skip
-
-
-def _in_run_direction(part: str, run_rtl: bool) -> str:
-    """The text to hand HarfBuzz so its glyphs come out in the run's visual order.
-
-    HarfBuzz picks the direction from the script: a right-to-left run of only punctuation
-    or Latin symbols would come out left to right (and unmirrored), and Arabic-Indic digits
-    in a number run would come out reversed. Reversing such parts first puts them right.
-    """
-    if _hb_guesses_rtl(part) == run_rtl:
-        return part
-    reversed_part = part[::-1]
-    return reversed_part.translate(_MIRRORED) if run_rtl else reversed_part
-
-
-def shape_line(text: str, size: float, bold: bool, rtl: bool) -> list[Piece]:
-    """Pieces of one line in drawing order (left to right)."""
-    pieces: list[Piece] = []
-    for run in visual_runs(text, rtl):
-        segments = list(_segments(run))
+def shaped_runs(line: Line, size: float, bold: bool) -> list[ShapedRun]:
+    """The line's glyph runs in drawing order (left to right)."""
+    register_fonts()
+    pieces: list[ShapedRun] = []
+    for run in line.runs():
+        text = "".join(c for c in line.paragraph.text[run.start : run.end] if c not in CONTROLS)
+        segments = list(_segments(text, run.rtl))
         if run.rtl:
             segments.reverse()
-        for family, part in segments:
-            shaped_text = _in_run_direction(part, run.rtl)
-            pieces.append(_shaped(shaped_text, font_name(family, bold), size))
+        pieces += [shape(part, font_name(family, bold), size, run.rtl) for family, part in segments]
     return pieces
 
 
-def line_width(text: str, size: float, bold: bool, rtl: bool) -> float:
-    return sum(piece.width for piece in shape_line(text, size, bold, rtl))
+def _width(paragraph: Resolved, start: int, end: int, size: float, bold: bool) -> float:
+    return sum(piece.width for piece in shaped_runs(Line(paragraph, start, end), size, bold))
 
 
-def break_lines(text: str, width: float, size: float, bold: bool, rtl: bool) -> list[str]:
-    """Logical lines that fit ``width``; a word longer than a line is cut by characters."""
-    lines: list[str] = []
-    for paragraph in text.split("\n") or [""]:
-        words = paragraph.split(" ")
-        line = ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if line_width(candidate, size, bold, rtl) <= width or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-            while line_width(line, size, bold, rtl) > width and len(line) > 1:
-                cut = _longest_fit(line, width, size, bold, rtl)
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
+def lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> list[Line]:
+    """Lines that fit ``width``: levels resolved per paragraph, breaks at spaces in logical
+    order, a word longer than a line cut by characters."""
+    lines: list[Line] = []
+    for paragraph_text in text.split("\n"):
+        paragraph = resolve(paragraph_text, rtl)
+        length = len(paragraph_text)
+        breaks = [i + 1 for i, char in enumerate(paragraph_text) if char == " "] + [length]
+        start = 0
+        while True:
+            end = None
+            for candidate in breaks:
+                if candidate <= start:
+                    continue
+                if _width(paragraph, start, candidate, size, bold) > width:
+                    break
+                end = candidate
+            if end is None:  # the next word alone is too wide
+                word_end = next(b for b in breaks if b > start) if start < length else length
+                end = _longest_fit(paragraph, start, word_end, width, size, bold)
+            lines.append(Line(paragraph, start, end))
+            start = end
+            if start >= length:
+                break
     return lines
 
 
-def _longest_fit(text: str, width: float, size: float, bold: bool, rtl: bool) -> int:
-    """How many characters of ``text`` fit ``width`` (at least one), by bisection."""
-    low, high = 1, len(text)
+def _longest_fit(
+    paragraph: Resolved, start: int, end: int, width: float, size: float, bold: bool
+) -> int:
+    """The end of the longest stretch from ``start`` (at least one character) that fits."""
+    low, high = min(start + 1, end), end
     while low < high:
         middle = (low + high + 1) // 2
-        if line_width(text[:middle], size, bold, rtl) <= width:
+        if _width(paragraph, start, middle, size, bold) <= width:
             low = middle
         else:
             high = middle - 1
     return low
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A glyph run as drawn: font, code points, width."""
+
+    font: str
+    text: str
+    width: float
+
+
+def shape_line(text: str, size: float, bold: bool, rtl: bool) -> list[Piece]:
+    """Pieces of a one-line paragraph in drawing order (left to right)."""
+    line = Line(resolve(text, rtl), 0, len(text))
+    return [Piece(run.font, run.drawn, run.width) for run in shaped_runs(line, size, bold)]
+
+
+def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float, bold: bool) -> None:
+    """Draw ``line`` from ``x`` rightwards (a run's marks carry no text of their own)."""
+    for run in shaped_runs(line, size, bold):
+        canvas.setFont(run.font, size)
+        for group in run.groups:
+            if group.hidden:
+                canvas._code.append(_NO_TEXT)
+            canvas.drawString(x, y, group.text)
+            if group.hidden:
+                canvas._code.append("EMC")
+            x += group.width
+
+
 class BidiParagraph(Flowable):
-    """Text in any supported script, wrapped to the frame, splittable between lines."""
+    """Text in any supported script, wrapped to the frame, splittable between lines.
+
+    ``rtl`` is the paragraph's direction; None takes it from the first strong letter
+    outside isolates (UAX #9 P2-P3).
+    """
 
     def __init__(
         self,
@@ -153,7 +217,7 @@ class BidiParagraph(Flowable):
         color: Color = black,
         leading: float | None = None,
         space_after: float = 0,
-        lines: list[str] | None = None,
+        lines: list[Line] | None = None,
     ) -> None:
         super().__init__()
         register_fonts()
@@ -172,10 +236,16 @@ class BidiParagraph(Flowable):
     def _has_arabic(text: str) -> bool:
         return any(0x0600 <= ord(c) <= 0x08FF or 0xFB50 <= ord(c) <= 0xFEFF for c in text)
 
+    def lines(self, available_width: float) -> list[Line]:
+        """The laid-out lines (logical ranges of the resolved paragraphs)."""
+        self.wrap(available_width, 10**9)
+        assert self._lines is not None
+        return self._lines
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._width = available_width
         if self._lines is None:
-            self._lines = break_lines(self.text, available_width, self.size, self.bold, self.rtl)
+            self._lines = lay_out(self.text, available_width, self.size, self.bold, self.rtl)
         # Tables read .height to decide where a row splits: keep it true.
         self.width, self.height = available_width, len(self._lines) * self.leading
         return self.width, self.height
@@ -193,10 +263,10 @@ class BidiParagraph(Flowable):
             self._part(self._lines[fit:], self.spaceAfter),
         ]
 
-    def _part(self, lines: list[str], space_after: float) -> BidiParagraph:
+    def _part(self, lines: list[Line], space_after: float) -> BidiParagraph:
         return BidiParagraph(
-            "\n".join(lines), self.size, bold=self.bold, rtl=self.rtl, color=self.color,
-            leading=self.leading, space_after=space_after, lines=lines,
+            "\n".join(line.text for line in lines), self.size, bold=self.bold, rtl=self.rtl,
+            color=self.color, leading=self.leading, space_after=space_after, lines=lines,
         )  # fmt: skip
 
     def draw(self) -> None:
@@ -206,10 +276,6 @@ class BidiParagraph(Flowable):
         height = len(self._lines) * self.leading
         for number, line in enumerate(self._lines):
             baseline = height - (number + 1) * self.leading + (self.leading - self.size) / 2 + 2
-            pieces = shape_line(line, self.size, self.bold, self.rtl)
-            total = sum(piece.width for piece in pieces)
+            total = sum(run.width for run in shaped_runs(line, self.size, self.bold))
             x = self._width - total if self.rtl else 0.0
-            for piece in pieces:
-                canvas.setFont(piece.font, self.size)
-                canvas.drawString(x, baseline, piece.text)
-                x += piece.width
+            draw_line(canvas, line, x, baseline, self.size, self.bold)

@@ -14,7 +14,8 @@ from app.formdefs import FieldDef, FieldType, Money
 from app.formdefs.values import typed
 from app.i18n import gettext
 from app.i18n.dates import partial_date_text
-from app.i18n.languages import babel_locale
+from app.i18n.languages import babel_locale, language
+from app.printing.text import directional, joined
 
 YES, NO = N_("Yes"), N_("No")
 
@@ -53,4 +54,7 @@ def bilingual_answer(field: FieldDef, raw: Any, migrant: str, office: str) -> st
     if field.type not in (FieldType.CHOICE, FieldType.MULTI_CHOICE, FieldType.YES_NO):
         return first
     second = answer_text(field, raw, office)
-    return first if first == second else f"{first} / {second}"
+    if first == second:
+        return first
+    # Each language's piece isolated, so "متوسط / moderate" is never resolved as one phrase.
+    return directional(joined([first, second], " / "), language(migrant).right_to_left)

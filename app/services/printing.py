@@ -40,6 +40,7 @@ from app.i18n.languages import (
 from app.i18n.numbers import list_text, money_text, number_text, signed_text
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section, Value
 from app.printing.render import render
+from app.printing.text import directional, fill, joined
 from app.services.answers import NO, YES, answer_text, bilingual_answer
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
@@ -60,7 +61,6 @@ FORM_TITLES = {
     PrintForm.PLAN: N_("Individual reintegration plan"),
     PrintForm.CONSENT: N_("Consent and declaration of voluntariness"),
 }
-RLM = "\u200f"  # right-to-left mark: sets the direction of a line that starts with Latin
 PAGE_TEMPLATE = N_("Page {page} of {pages}")
 REQUEST_DECLARATION = N_(
     "I request the reintegration assistance described above. The information I have given "
@@ -198,11 +198,12 @@ class _Builder:
         column's own locale."""
 
         def text(code: str) -> str:
+            # Values isolated; a translation keeps its language's direction even when it
+            # starts with a Latin word ("EUR میں کل رقم").
             translated = gettext(message, code)
-            if not params:
-                return translated
             values = {k: v(code) if callable(v) else v for k, v in params.items()}
-            return translated.format(**values)
+            filled = fill(translated, **values) if values else translated
+            return directional(filled, language(code).right_to_left)
 
         return Bilingual(text(self.migrant), text(self.office))
 
@@ -215,21 +216,24 @@ class _Builder:
         """
         return Bilingual(make(self.migrant), make(self.office))
 
-    def office_line(self, code: str) -> str:
-        """Office name · plan revision · printed date, in ``code``'s language and locale.
+    def both(self, migrant: str, office: str, after: str = "") -> str:
+        """A value in both languages on one line: each isolated, the migrant's first (at the
+        right in a right-to-left form)."""
+        text = migrant if migrant == office else joined([migrant, office], " / ")
+        return directional(text + after, language(self.migrant).right_to_left)
 
-        A right-to-left language's line starts with a right-to-left mark, so the line reads
-        from the right in that order even though the office name is usually Latin.
-        """
+    def office_line(self, code: str) -> str:
+        """Office name · plan revision · printed date, in ``code``'s language and locale,
+        each piece isolated, the line reading in that language's direction."""
         office = self.printing.workspace.installation
         revision = number_text(self.plan_revision, code)
         printed = date_text(utcnow().date(), code)
-        mark = RLM if language(code).right_to_left else ""
-        return mark + " · ".join([
+        line = joined([
             office.office_name,
-            gettext("Plan revision {revision}", code).format(revision=revision),
-            gettext("Printed {date}", code).format(date=printed),
-        ])  # fmt: skip
+            fill(gettext("Plan revision {revision}", code), revision=revision),
+            fill(gettext("Printed {date}", code), date=printed),
+        ], " · ")  # fmt: skip
+        return directional(line, language(code).right_to_left)
 
     def form(self, form_id: str) -> FormDef:
         return self.printing.counselling.form(self.state, form_id)
@@ -287,8 +291,8 @@ class _Builder:
         row, detail = self.detail.row, self.detail
         birth = row.date_of_birth
         born = self.each(lambda code: date_text(birth, code)) if birth else "—"
-        sex = f"{gettext(SEX_LABELS[detail.sex], self.migrant)} / "
-        sex += gettext(SEX_LABELS[detail.sex], self.office)
+        sex = self.both(gettext(SEX_LABELS[detail.sex], self.migrant),
+                        gettext(SEX_LABELS[detail.sex], self.office))  # fmt: skip
         country = country_name(row.country_of_return, self.migrant)
         region = f"{country}, {row.region_of_return}" if row.region_of_return else country
         rows = [
@@ -417,7 +421,8 @@ class _Builder:
             for k, v in reason.params.items()
         }  # fmt: skip
         points = signed_text(reason.points, code)
-        return gettext(reason.template, code).format(**params) + f" ({points})"
+        text = fill(gettext(reason.template, code), **params) + f" ({points})"
+        return directional(text, language(code).right_to_left)
 
     def item_title(self, item_label: str, number: int) -> Bilingual:
         base = self.bi(item_label)
@@ -454,7 +459,10 @@ class _Builder:
         if priority.level is not None:
             label, score = PRIORITY_LABELS[priority.level], priority.score
             rows.append(Row(self.bi(N_("Priority")), self.each(
-                lambda code: f"{gettext(label, code)} ({number_text(score, code)})"
+                lambda code: directional(
+                    f"{gettext(label, code)} ({number_text(score, code)})",
+                    language(code).right_to_left,
+                )
             )))  # fmt: skip
         for reason in priority.reasons:
             rows.append(Note(Bilingual(
