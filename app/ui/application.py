@@ -6,8 +6,8 @@ import logging
 import sys
 
 import shiboken6
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
 from app.config import DataPaths
@@ -82,11 +82,38 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
         log.info("signed out: no new password chosen after a reset")
 
 
+def single_instance(paths: DataPaths) -> QLockFile | None:
+    """Hold the data folder's lock for this window, or say who holds it (None).
+
+    Two windows on one store would each keep their own view of a case and overwrite each
+    other's answers. The lock names the holder's process; a lock left by a crash (its
+    process gone) is taken over.
+    """
+    paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = QLockFile(str(paths.root / "window.lock"))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, however old
+    if lock.tryLock(0):
+        return lock
+    pid = lock.getLockInfo()[0]  # (pid, host, application); pid 0 if it cannot be read
+    QMessageBox.warning(
+        None,
+        _("Homeward"),
+        _("Homeward is already open for this data folder (process {pid}). Switch to that "
+          "window; a second one would overwrite what is typed in the first.").format(
+            pid=pid or "?"
+        ),
+    )  # fmt: skip
+    return None
+
+
 def run_gui(paths: DataPaths) -> int:
     """Sign in, show the case register; after "Sign out" sign in again, until quitting."""
     app = application()
     apply_language(app, active_language())  # chosen by the command line from the settings
     install_excepthook()
+    lock = single_instance(paths)
+    if lock is None:
+        return 1
     settings = ui_settings(paths)
     while True:
         workspace = sign_in(paths, settings)
