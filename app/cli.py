@@ -52,6 +52,12 @@ Handler = Callable[[argparse.Namespace, DataPaths], int]
 MAX_LIMIT = 1_000_000
 
 
+def _minutes(text: str) -> int:
+    if not text.strip().isdigit() or len(text.strip()) > 3 or not 1 <= int(text) <= 240:
+        raise argparse.ArgumentTypeError("a whole number of minutes from 1 to 240")
+    return int(text)
+
+
 def _limit(text: str) -> int:
     """A count for --limit: 0 (all) up to a million."""
     if not text.strip().isdigit() or len(text.strip()) > 7 or int(text) > MAX_LIMIT:
@@ -150,6 +156,10 @@ def _parser() -> argparse.ArgumentParser:
         help="value of one unit of CUR in EUR, e.g. USD=0.86 (repeatable)",
     )  # fmt: skip
     office.add_argument("--rates-date", metavar="YYYY-MM-DD", help="date of the rates")
+    office.add_argument(
+        "--auto-lock", type=_minutes, metavar="MINUTES",
+        help="idle minutes (1-240) before the window hides case data and asks for the password",
+    )  # fmt: skip
     office.add_argument("--json", action="store_true")
 
     audit = commands.add_parser("audit", help="check the audit trail's hash chain")
@@ -480,7 +490,12 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
     import datetime as dt
     from decimal import Decimal, InvalidOperation
 
-    from app.services.office import budget_settings, set_budget
+    from app.services.office import (
+        auto_lock_minutes,
+        budget_settings,
+        set_auto_lock_minutes,
+        set_budget,
+    )
 
     rates: dict[str, Decimal] = {}
     for text in args.rate:
@@ -499,6 +514,8 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
         raise InvalidInput({"rates_date": N_("give the rates that this date belongs to")})
     workspace = _unlock(args, paths)
     try:
+        if args.auto_lock is not None:
+            set_auto_lock_minutes(workspace, args.auto_lock)
         if args.budget_cap is not None or rates:
             settings = set_budget(
                 workspace, cap_eur=args.budget_cap, rates=rates, rates_date=rates_date
@@ -508,6 +525,7 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
     finally:
         workspace.close()
     document = {
+        "auto_lock_minutes": auto_lock_minutes(paths),
         "budget_cap_eur": str(settings.cap_eur),
         "rates_to_eur": {code: format(rate, "f") for code, rate in settings.rates_to_eur.items()},
         "rates_date": settings.rates_date.isoformat() if settings.rates_date else None,
@@ -517,6 +535,7 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
         _emit_json(document)
     else:
         print(f"budget_cap_eur: {settings.cap_eur}")
+        print(f"auto_lock_minutes: {document['auto_lock_minutes']}")
         print(
             f"rates_date: {document['rates_date']}{' (indicative)' if settings.indicative else ''}"
         )

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.config import DataPaths, load_settings, save_settings
 from app.domain.accounts import Permission
-from app.domain.errors import InvalidInput
+from app.domain.errors import N_, InvalidInput
 from app.domain.money import INDICATIVE_RATES_DATE, INDICATIVE_RATES_TO_EUR, budget_problems
 from app.i18n.numbers import known_currencies
 from app.services.workspace import Workspace
@@ -72,3 +73,25 @@ def set_budget(
             detail={"cap_eur": cap_eur, "currencies": sorted(changes)},
         )
     return budget_settings(workspace)
+
+
+DEFAULT_AUTO_LOCK_MINUTES = 10
+AUTO_LOCK_MINUTES = range(1, 241)
+
+
+def auto_lock_minutes(paths: DataPaths) -> int:
+    """After how many idle minutes the window hides case data and asks for the password."""
+    value = load_settings(paths).get("auto_lock_minutes")
+    return value if type(value) is int and value in AUTO_LOCK_MINUTES else DEFAULT_AUTO_LOCK_MINUTES
+
+
+def set_auto_lock_minutes(workspace: Workspace, minutes: int) -> None:
+    workspace.require(Permission.MANAGE_OFFICE)
+    if minutes not in AUTO_LOCK_MINUTES:
+        raise InvalidInput({"auto_lock": N_("the idle time before locking is 1 to 240 minutes")})
+    settings = load_settings(workspace.paths)
+    settings["auto_lock_minutes"] = minutes
+    save_settings(workspace.paths, settings)
+    with workspace.transaction() as session:
+        audit.record(session, "office.auto_lock_changed", user_id=workspace.user.id,
+                     detail={"minutes": minutes})  # fmt: skip

@@ -149,6 +149,19 @@ class Workspace:
         as it is on disk now (another program may have changed it since sign-in)."""
         Keyring.load(self.paths.keyring).open(self.user.username, password)
 
+    def confirm_password(self, password: str) -> None:
+        """The signed-in user proves they are back at a locked window. Wrong tries cost the
+        same growing wait as at sign-in."""
+        guard = SignInGuard(self.paths.sign_in_attempts)
+        if wait := guard.wait(self.user.username):
+            raise SignInDelayed(seconds=wait)
+        try:
+            self.check_password(password)
+        except AuthenticationFailed:
+            guard.failed(self.user.username)
+            raise
+        guard.succeeded(self.user.username)
+
     def remove_slot(self, username: str) -> None:
         """Take ``username``'s key slot away: their password no longer opens the store. The
         signed-in user becomes the one offered by default if ``username`` was."""

@@ -38,6 +38,7 @@ from app.services.case_progress import latest_decision
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
 from app.services.demo import remove_demo_cases
+from app.services.office import auto_lock_minutes
 from app.services.printing import Printing
 from app.services.workspace import Workspace
 from app.ui.accounts_dialog import AccountsDialog
@@ -48,6 +49,7 @@ from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
 from app.ui.edit_case_dialog import EditCaseDialog
 from app.ui.errors import show_error
 from app.ui.help_dialog import HelpDialog, shortcut_rows
+from app.ui.idle_lock import IdleLock
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
@@ -219,6 +221,14 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._restore_state()
         self._case_selected(None)
+        minutes = auto_lock_minutes(workspace.paths)
+        self.idle_lock = IdleLock(workspace, minutes * 60, self._save_sessions, self)
+
+    def _save_sessions(self) -> None:
+        """Before the window locks: whatever is typed reaches the store."""
+        for window in list(self.sessions.values()):
+            if shiboken6.isValid(window):
+                window.save_now()
 
     def retranslate(self) -> None:
         """Set every text in the interface language (again, after a switch)."""
@@ -513,4 +523,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.idle_lock.stop()
         super().closeEvent(event)
