@@ -32,6 +32,7 @@ from app.domain.errors import (
     HomewardError,
     InvalidInput,
     NewPasswordRequired,
+    NotInitialised,
     PasswordMismatch,
     PasswordRequired,
 )
@@ -161,6 +162,13 @@ def _parser() -> argparse.ArgumentParser:
         help="idle minutes (1-240) before the window hides case data and asks for the password",
     )  # fmt: skip
     office.add_argument("--json", action="store_true")
+
+    backup = commands.add_parser("backup", help="write a checked backup file (administrators)")
+    backup.add_argument("--to", required=True, metavar="FILE", dest="backup_to")
+    restore = commands.add_parser(
+        "restore", help="put a backup back in place of the store (the old one is kept)"
+    )
+    restore.add_argument("backup_file", metavar="FILE")
 
     audit = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -548,6 +556,38 @@ _STATUS_MOVES = ("submitted", "approved", "rejected", "in_implementation", "clos
 _AMOUNT_FORMAT = N_("write each amount as ITEM=AMOUNT or ITEM=AMOUNT:CUR, e.g. 1=500 or 2=9000:GEL")
 
 
+def _cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
+    from pathlib import Path
+
+    from app.services.backup import back_up
+
+    out = Path(args.backup_to)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput({"to": N_("the output file must be in an existing folder")})
+    workspace = _unlock(args, paths)
+    try:
+        info = back_up(workspace, out)
+    finally:
+        workspace.close()
+    print(_("Backup written to {path} and checked ({size} MB of store).").format(
+        path=info.path, size=round(info.store_bytes / 1_000_000, 1)))  # fmt: skip
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
+    from pathlib import Path
+
+    from app.services.backup import restore
+
+    if not paths.root.is_dir():
+        raise NotInitialised(path=str(paths.root))
+    password = _password(_("Password (an account in the backup): "))
+    kept = restore(paths, Path(args.backup_file), args.user or os.environ.get(USER_ENV),
+                   password)  # fmt: skip
+    print(_("Backup restored. The store it replaced is kept in {path}.").format(path=kept))
+    return 0
+
+
 def _cmd_audit(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.services.history import verify_audit_trail
 
@@ -686,6 +726,8 @@ _HANDLERS: dict[str, Handler] = {
     "office": _cmd_office,
     "status": _cmd_status,
     "audit": _cmd_audit,
+    "backup": _cmd_backup,
+    "restore": _cmd_restore,
     "languages": _cmd_languages,
 }
 

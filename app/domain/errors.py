@@ -156,6 +156,19 @@ class DataFolderUnusable(HomewardError):
     )
 
 
+class BackupUnusable(HomewardError):
+    code = "HW037"
+    template = N_("The backup {path} cannot be used: {reason}. Nothing was changed.")
+
+
+class WindowOpen(HomewardError):
+    code = "HW038"
+    template = N_(
+        "Homeward is open in a window on this data folder (process {pid}). Close it first; "
+        "nothing was changed."
+    )
+
+
 class CannotWrite(HomewardError):
     code = "HW032"
     template = N_("The file {path} cannot be written: {reason}")

@@ -111,6 +111,11 @@ class Workspace:
         with self._sessions() as session:
             yield session
 
+    @property
+    def store_key(self) -> bytes:
+        """For a backup's check that its copy opens (never logged, never shown)."""
+        return self._store_key
+
     def require(self, permission: Permission) -> None:
         if not may(self.user.role, permission):
             raise NotPermitted(role=self.user.role.value)

@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
 from app.domain.errors import StoreTooNew
@@ -33,6 +34,14 @@ def head_revision() -> str:
     if len(heads) != 1:
         raise RuntimeError(f"migrations must have exactly one head, found {heads}")
     return heads[0]
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether this Homeward knows ``revision`` (a store from a newer one does not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 import shiboken6
 from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
 from app.config import DataPaths
+from app.domain.errors import HomewardError
 from app.i18n import active_language
 from app.i18n import gettext as _
+from app.services.backup import automatic_backup
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.fonts import apply_fonts
@@ -106,6 +110,20 @@ def single_instance(paths: DataPaths) -> QLockFile | None:
     return None
 
 
+def start_automatic_backup(workspace: Workspace) -> threading.Thread:
+    """The day's backup, off the window's thread: the case list is usable meanwhile."""
+
+    def work() -> None:
+        try:
+            automatic_backup(workspace)
+        except (HomewardError, OSError, SQLAlchemyError):
+            log.warning("the automatic backup could not be written", exc_info=True)
+
+    thread = threading.Thread(target=work, name="automatic-backup", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_gui(paths: DataPaths) -> int:
     """Sign in, show the case register; after "Sign out" sign in again, until quitting."""
     app = application()
@@ -119,6 +137,7 @@ def run_gui(paths: DataPaths) -> int:
         workspace = sign_in(paths, settings)
         if workspace is None:
             return 0
+        start_automatic_backup(workspace)
         try:
             code, signed_out = _run_main_window(app, workspace, settings)
         finally:

@@ -1,0 +1,118 @@
+"""Backups of the whole installation, by hand (``homeward backup``) and daily at sign-in,
+and restoring one (``homeward restore``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from app.config import DataPaths, output_problem
+from app.domain.accounts import Permission
+from app.domain.errors import (
+    AuthenticationFailed,
+    BackupUnusable,
+    CannotWrite,
+    Msgid,
+    StoreTooNew,
+    WindowOpen,
+)
+from app.services.workspace import Workspace, unlock
+from app.store import audit, backup, migrate
+from app.store.backup import BackupError, BackupInfo
+from app.store.engine import open_engine
+
+log = logging.getLogger("homeward.services")
+AUTOMATIC_PREFIX = "auto-"
+SUFFIX = ".hwbackup"
+KEEP_AUTOMATIC = 7
+
+
+def back_up(workspace: Workspace, out: Path) -> BackupInfo:
+    """Write a checked backup of this installation to ``out`` (administrators)."""
+    workspace.require(Permission.MANAGE_OFFICE)
+    if problem := output_problem(workspace.paths, out):
+        raise CannotWrite(path=str(out), reason=Msgid(problem))
+    info = _write(workspace, out)
+    with workspace.transaction() as session:
+        audit.record(session, "store.backed_up", user_id=workspace.user.id,
+                     detail={"bytes": info.store_bytes})  # fmt: skip
+    return info
+
+
+def automatic_backup(workspace: Workspace, now: dt.datetime | None = None) -> Path | None:
+    """Once a day, a backup into the data folder's backups/ (the last seven kept)."""
+    folder = workspace.paths.backups
+    moment = now or dt.datetime.now(dt.UTC)
+    existing = sorted(folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}")) if folder.is_dir() else []
+    if existing and moment.timestamp() - existing[-1].stat().st_mtime < 24 * 3600:
+        return None
+    target = folder / f"{AUTOMATIC_PREFIX}{moment.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
+    _write(workspace, target)
+    for old in sorted(folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}"))[:-KEEP_AUTOMATIC]:
+        old.unlink()
+    log.info("automatic backup written")
+    return target
+
+
+def _write(workspace: Workspace, out: Path) -> BackupInfo:
+    try:
+        return backup.write_backup(workspace.paths, workspace.engine, workspace.store_key,
+                                   out, str(workspace.installation.uuid))  # fmt: skip
+    except BackupError as error:
+        raise BackupUnusable(path=str(out), reason=str(error)) from None
+    except OSError as error:
+        raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
+
+
+def restore(paths: DataPaths, source: Path, username: str | None, password: str) -> Path:
+    """Put the backup ``source`` in place of this installation's store and key ring, once it
+    is checked whole and opened with ``password``. Returns where the replaced files were
+    kept. Refused while a window has the data folder open."""
+    if holder := window_holder(paths):
+        raise WindowOpen(pid=holder)
+    paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=paths.root, prefix=".restore-") as folder:
+        unpacked = Path(folder)
+        try:
+            backup.read_backup(source, unpacked)
+            keyring = backup.load_unpacked_keyring(unpacked)
+        except BackupError as error:
+            raise BackupUnusable(path=str(source), reason=str(error)) from None
+        name = username or keyring.default_user
+        store_key = keyring.open(name, password)  # AuthenticationFailed: a wrong password
+        try:
+            backup.check_store(unpacked / backup.STORE, store_key)
+        except BackupError as error:
+            raise BackupUnusable(path=str(source), reason=str(error)) from None
+        engine = open_engine(unpacked / backup.STORE, store_key)
+        try:
+            revision = migrate.current_revision(engine)
+        finally:
+            engine.dispose()
+        if revision is not None and not migrate.is_known_revision(revision):
+            raise StoreTooNew(revision=revision)
+        kept = backup.swap_in(paths, unpacked)
+    workspace = unlock(paths, name, password)  # upgrades the schema if the backup is older
+    try:
+        with workspace.transaction() as session:
+            audit.record(session, "store.restored", user_id=workspace.user.id,
+                         detail={"file": source.name})  # fmt: skip
+    finally:
+        workspace.close()
+    return kept
+
+
+def window_holder(paths: DataPaths) -> int | None:
+    """The process of a window that has this data folder open, if any (its lock file)."""
+    try:
+        pid = int((paths.root / "window.lock").read_text(encoding="ascii").split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid
+
+
+__all__ = ["AuthenticationFailed", "automatic_backup", "back_up", "restore"]

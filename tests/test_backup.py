@@ -1,0 +1,127 @@
+"""Backups: written whole and checked, restored only when whole and opened, never half."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from app.domain.errors import AuthenticationFailed, BackupUnusable, CannotWrite, WindowOpen
+from app.services.backup import automatic_backup, back_up, restore
+from app.services.cases import CaseQuery, CaseRegister
+from app.services.workspace import unlock
+from test_cli import homeward
+from test_services import new_case
+
+from tests_support import PASSWORD
+
+
+def count(paths) -> int:
+    workspace = unlock(paths, "anna", PASSWORD)
+    try:
+        return CaseRegister(workspace).count(CaseQuery())
+    finally:
+        workspace.close()
+
+
+def test_back_up_then_restore(installed, tmp_path):
+    workspace = unlock(installed, "anna", PASSWORD)
+    CaseRegister(workspace).open_case(new_case())
+    info = back_up(workspace, tmp_path / "office.hwbackup")
+    CaseRegister(workspace).open_case(new_case(given="Later"))
+    workspace.close()
+    assert info.path.is_file() and count(installed) == 2
+    kept = restore(installed, info.path, "anna", PASSWORD)
+    assert count(installed) == 1
+    assert (kept / "homeward.db").is_file() and (kept / "keyring.json").is_file()
+
+
+def test_backup_never_into_the_data_folder(workspace):
+    with pytest.raises(CannotWrite):
+        back_up(workspace, workspace.paths.root / "copy.hwbackup")
+
+
+def test_restore_refuses_a_wrong_password_or_a_damaged_file(installed, tmp_path):
+    workspace = unlock(installed, "anna", PASSWORD)
+    info = back_up(workspace, tmp_path / "office.hwbackup")
+    workspace.close()
+    before = installed.database.read_bytes(), installed.keyring.read_bytes()
+    with pytest.raises(AuthenticationFailed):
+        restore(installed, info.path, "anna", "not the password")
+    cut = tmp_path / "cut.hwbackup"
+    cut.write_bytes(info.path.read_bytes()[: info.path.stat().st_size // 2])
+    with pytest.raises(BackupUnusable):
+        restore(installed, cut, "anna", PASSWORD)
+    changed = tmp_path / "changed.hwbackup"
+    with zipfile.ZipFile(info.path) as source, zipfile.ZipFile(changed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "homeward.db":
+                data = data[:5000] + bytes([data[5000] ^ 1]) + data[5001:]
+            target.writestr(item, data)
+    with pytest.raises(BackupUnusable) as refused:
+        restore(installed, changed, "anna", PASSWORD)
+    assert "checksum" in str(refused.value)
+    assert (installed.database.read_bytes(), installed.keyring.read_bytes()) == before
+    assert not [p for p in installed.root.iterdir() if p.name.startswith(".restore-")]
+
+
+def test_restore_waits_for_the_window_to_close(installed, tmp_path):
+    workspace = unlock(installed, "anna", PASSWORD)
+    info = back_up(workspace, tmp_path / "office.hwbackup")
+    workspace.close()
+    (installed.root / "window.lock").write_text(f"{os.getpid()}\nhomeward\nhost\n")
+    with pytest.raises(WindowOpen):
+        restore(installed, info.path, "anna", PASSWORD)
+
+
+def test_automatic_backup_once_a_day_seven_kept(workspace):
+    start = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    written = []
+    for day in range(10):
+        moment = start + dt.timedelta(days=day)
+        path = automatic_backup(workspace, moment)
+        assert path is not None
+        os.utime(path, (moment.timestamp(), moment.timestamp()))
+        written.append(path)
+        assert automatic_backup(workspace, moment + dt.timedelta(hours=3)) is None
+    kept = sorted(workspace.paths.backups.glob("auto-*.hwbackup"))
+    assert kept == written[-7:]
+
+
+def test_a_backup_killed_half_way_leaves_the_old_one_and_the_store(tmp_path):
+    data = tmp_path / "data"
+    homeward(data, "init", "--role", "office", "--office", "SK", "--office-name", "SK",
+             "--admin", "anna")  # fmt: skip
+    homeward(data, "demo", "--cases", "400", "--seed", "3")
+    target = tmp_path / "office.hwbackup"
+    assert homeward(data, "backup", "--to", str(target)).returncode == 0
+    old = target.read_bytes()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")}
+    env.update(HOMEWARD_DATA_DIR=str(data), HOMEWARD_PASSWORD="a long enough password")
+    for delay in (0.3, 0.5, 0.7, 0.9, 1.1):
+        command = [sys.executable, "-m", "app", "backup", "--to", str(target)]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        child = subprocess.Popen(command, env=env, **quiet)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        data_now = target.read_bytes()
+        with zipfile.ZipFile(target) as bundle:  # the old one, or a new whole one
+            assert bundle.testzip() is None
+        if data_now != old:
+            old = data_now
+    done = homeward(data, "cases")
+    assert done.returncode == 0 and "of 400 cases" in done.stderr
+    assert homeward(data, "audit", "verify").returncode == 0
+
+
+def test_signing_in_to_the_window_starts_the_days_backup(workspace):
+    from app.ui.application import start_automatic_backup
+
+    start_automatic_backup(workspace).join(30)
+    assert len(list(workspace.paths.backups.glob("auto-*.hwbackup"))) == 1
