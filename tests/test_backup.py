@@ -120,8 +120,20 @@ def test_a_backup_killed_half_way_leaves_the_old_one_and_the_store(tmp_path):
     assert homeward(data, "audit", "verify").returncode == 0
 
 
-def test_signing_in_to_the_window_starts_the_days_backup(workspace):
-    from app.ui.application import start_automatic_backup
+def test_signing_in_checks_the_store_then_writes_the_days_backup(workspace, qtbot):
+    from app.ui.application import StoreCheck, start_background_checks
 
-    start_automatic_backup(workspace).join(30)
+    check = StoreCheck()
+    with qtbot.assertNotEmitted(check.damaged, wait=100):
+        start_background_checks(workspace, check).join(30)
     assert len(list(workspace.paths.backups.glob("auto-*.hwbackup"))) == 1
+
+
+def test_a_damaged_store_is_said_and_not_backed_up(workspace, qtbot, monkeypatch):
+    from app.ui import application
+
+    monkeypatch.setattr(application, "store_health", lambda workspace: False)
+    check = application.StoreCheck()
+    with qtbot.waitSignal(check.damaged, timeout=5000):
+        application.start_background_checks(workspace, check).join(30)
+    assert not list(workspace.paths.backups.glob("auto-*.hwbackup"))

@@ -105,6 +105,17 @@ def restore(paths: DataPaths, source: Path, username: str | None, password: str)
     return kept
 
 
+def store_health(workspace: Workspace) -> bool:
+    """Whether SQLite finds the store's pages and indexes whole (``PRAGMA quick_check``):
+    run in the background after sign-in, so damage is found before it spreads to backups."""
+    with workspace.engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+    healthy = rows == [("ok",)]
+    if not healthy:
+        log.error("the store failed its integrity check (%d problems)", len(rows))
+    return healthy
+
+
 def window_holder(paths: DataPaths) -> int | None:
     """The process of a window that has this data folder open, if any (its lock file)."""
     try:

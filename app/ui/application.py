@@ -7,8 +7,8 @@ import sys
 import threading
 
 import shiboken6
-from PySide6.QtCore import QLockFile, QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
@@ -16,7 +16,7 @@ from app.config import DataPaths
 from app.domain.errors import HomewardError
 from app.i18n import active_language
 from app.i18n import gettext as _
-from app.services.backup import automatic_backup
+from app.services.backup import automatic_backup, store_health
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.fonts import apply_fonts
@@ -110,18 +110,38 @@ def single_instance(paths: DataPaths) -> QLockFile | None:
     return None
 
 
-def start_automatic_backup(workspace: Workspace) -> threading.Thread:
-    """The day's backup, off the window's thread: the case list is usable meanwhile."""
+class StoreCheck(QObject):
+    """Carries the background check's finding to the window's thread."""
+
+    damaged = Signal()
+
+
+def start_background_checks(workspace: Workspace, check: StoreCheck) -> threading.Thread:
+    """Off the window's thread, so the case list is usable meanwhile: the store's integrity
+    check, then (only if it is whole) the day's backup. ``check`` says if it is damaged."""
 
     def work() -> None:
         try:
+            if not store_health(workspace):
+                check.damaged.emit()
+                return  # a damaged store must not push a good backup out of the rotation
             automatic_backup(workspace)
         except (HomewardError, OSError, SQLAlchemyError):
-            log.warning("the automatic backup could not be written", exc_info=True)
+            log.warning("the background checks could not finish", exc_info=True)
 
-    thread = threading.Thread(target=work, name="automatic-backup", daemon=True)
+    thread = threading.Thread(target=work, name="store-checks", daemon=True)
     thread.start()
     return thread
+
+
+def warn_store_damaged(parent: QWidget | None = None) -> None:
+    QMessageBox.critical(
+        parent,
+        _("Homeward"),
+        _("The case store failed its integrity check: part of it may be damaged. Keep "
+          "working only to finish what is open, do not delete anything, and ask your "
+          "administrator to restore the latest backup (homeward restore)."),
+    )  # fmt: skip
 
 
 def run_gui(paths: DataPaths) -> int:
@@ -137,7 +157,9 @@ def run_gui(paths: DataPaths) -> int:
         workspace = sign_in(paths, settings)
         if workspace is None:
             return 0
-        start_automatic_backup(workspace)
+        check = StoreCheck()
+        check.damaged.connect(lambda: warn_store_damaged(QApplication.activeWindow()))
+        start_background_checks(workspace, check)
         try:
             code, signed_out = _run_main_window(app, workspace, settings)
         finally:
