@@ -134,3 +134,15 @@ def test_edit_the_returnee_from_the_case_menu(qtbot, workspace, installed):
     assert row.family_name == "Tran-Nguyen" and str(row.date_of_birth) == "1985"
     assert window.model.index(window.model.row_of(number), 2).data() == "1985"
     assert window.detail.title.text().endswith("TRAN-NGUYEN")
+
+
+def test_back_up_from_the_office_menu(qtbot, workspace, installed, tmp_path, monkeypatch):
+    import zipfile
+
+    window = main_window(qtbot, workspace, installed)
+    monkeypatch.setattr("app.ui.main_window.QFileDialog.getSaveFileName",
+                        lambda *args: (str(tmp_path / "office.hwbackup"), ""))  # fmt: skip
+    window.backup_action.trigger()
+    with zipfile.ZipFile(tmp_path / "office.hwbackup") as bundle:
+        assert {"homeward.db", "keyring.json", "homeward-backup.json"} <= set(bundle.namelist())
+    assert "checked" in window.statusBar().currentMessage()

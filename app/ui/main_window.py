@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import shiboken6
 from PySide6.QtCore import (
     QByteArray,
@@ -17,6 +20,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +38,7 @@ from app.domain.errors import HomewardError
 from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
+from app.services.backup import back_up
 from app.services.case_progress import latest_decision
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
@@ -156,6 +161,9 @@ class MainWindow(QMainWindow):
         self.remove_demo_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.sign_out_action = QAction(self)
         self.sign_out_action.triggered.connect(self.sign_out)
+        self.backup_action = QAction(self)
+        self.backup_action.triggered.connect(self.back_up)
+        self.backup_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         self.accounts_action = QAction(self)
         self.accounts_action.triggered.connect(self.open_accounts)
         self.accounts_action.setEnabled(may(workspace.user.role, Permission.MANAGE_ACCOUNTS))
@@ -185,6 +193,7 @@ class MainWindow(QMainWindow):
         self.office_menu = self.menuBar().addMenu("")
         self.office_menu.addAction(self.budget_action)
         self.office_menu.addAction(self.accounts_action)
+        self.office_menu.addAction(self.backup_action)
         self.office_menu.addSeparator()
         self.office_menu.addAction(self.remove_demo_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -247,6 +256,7 @@ class MainWindow(QMainWindow):
         self.remove_demo_action.setText(_("Remove &demo cases…"))
         self.sign_out_action.setText(_("Sign &out"))
         self.accounts_action.setText(_("&Accounts…"))
+        self.backup_action.setText(_("Back &up to a file…"))
         self.password_action.setText(_("Change my &password…"))
         self.case_menu.setTitle(_("&Case"))
         self.office_menu.setTitle(_("&Office"))
@@ -306,6 +316,27 @@ class MainWindow(QMainWindow):
 
     def open_budget(self) -> None:
         OfficeBudgetDialog(self.workspace, self).exec()
+
+    def back_up(self) -> Path | None:
+        """A checked backup file where the administrator chooses (a USB stick, say)."""
+        name = f"homeward-{self.workspace.installation.office_code}-{dt.date.today()}.hwbackup"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Back up to a file"), str(Path.home() / name), _("Backups (*.hwbackup)")
+        )
+        if not path:
+            return None
+        self._save_sessions()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = back_up(self.workspace, Path(path))
+        except HomewardError as error:
+            QApplication.restoreOverrideCursor()
+            show_error(self, error)
+            return None
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(_("Backup written to {path} and checked.").format(
+            path=info.path), 8000)  # fmt: skip
+        return info.path
 
     def open_accounts(self) -> AccountsDialog:
         dialog = AccountsDialog(self.workspace, self)
