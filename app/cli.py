@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("homeward.cli")
 NEW_PASSWORD_ENV = "HOMEWARD_NEW_PASSWORD"
+RECOVERY_KEY_ENV = "HOMEWARD_RECOVERY_KEY"
+RECOVERY_KEY_NEEDED = N_("type the recovery key at the prompt or set HOMEWARD_RECOVERY_KEY")
 Handler = Callable[[argparse.Namespace, DataPaths], int]
 
 
@@ -144,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
         "to be changed at its next sign-in; enables a disabled account (admins only)",
     )
     reset.add_argument("username")
+    users_commands.add_parser(
+        "recovery-key",
+        help="issue a new recovery key (the old one stops working; admins only)",
+    )
+    recover = commands.add_parser(
+        "recover",
+        help="every password lost: give an administrator a new password with the recovery key "
+        "($HOMEWARD_RECOVERY_KEY or a prompt; new password: $HOMEWARD_NEW_PASSWORD or a prompt)",
+    )
+    recover.add_argument("--admin", required=True, metavar="USER", dest="recover_admin")
     users_commands.add_parser(
         "passwd",
         help="change your own password (current: $HOMEWARD_PASSWORD or a prompt; new: "
@@ -276,13 +288,14 @@ def _cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
 
     if paths.is_initialised():
         raise AlreadyInitialised(path=str(paths.root))
+    admin_password = _password(_("Password for the new admin: "), confirm=True)
     info = initialise(
         paths,
         role=args.role,
         office_code=args.office,
         office_name=args.office_name,
         admin_username=args.admin,
-        admin_password=_password(_("Password for the new admin: "), confirm=True),
+        admin_password=admin_password,
         admin_display_name=args.admin_name,
     )
     print(
@@ -290,6 +303,34 @@ def _cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
             role=info.role, code=info.office_code, name=info.office_name, path=paths.root
         )
     )
+    from app.services.recovery import issue_recovery_key
+    from app.services.workspace import unlock
+
+    workspace = unlock(paths, args.admin, admin_password)
+    try:
+        _print_recovery_key(issue_recovery_key(workspace))
+    finally:
+        workspace.close()
+    return 0
+
+
+def _print_recovery_key(key: str) -> None:
+    print(_("Recovery key (write it on paper now and lock it away; it is shown only once and "
+            "opens the store when every password is lost):"))  # fmt: skip
+    print(f"    {key}")
+
+
+def _cmd_recover(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.recovery import recover
+
+    key = os.environ.get(RECOVERY_KEY_ENV)
+    if not key:
+        if not sys.stdin.isatty():
+            raise InvalidInput({"recovery_key": RECOVERY_KEY_NEEDED})
+        key = getpass.getpass(_("Recovery key: "))
+    password = _new_account_password(args.recover_admin, needed=NEW_PASSWORD_NEEDED)
+    recover(paths, key, args.recover_admin, password)
+    print(_("{user} has a new password; sign in with it.").format(user=args.recover_admin))
     return 0
 
 
@@ -435,6 +476,11 @@ def _cmd_users(args: argparse.Namespace, paths: DataPaths) -> int:
         if args.users_command == "disable":
             account = disable_account(workspace, args.username)
             print(_("Disabled {user}.").format(user=account.username))
+            return 0
+        if args.users_command == "recovery-key":
+            from app.services.recovery import issue_recovery_key
+
+            _print_recovery_key(issue_recovery_key(workspace))
             return 0
         if args.users_command == "reset-password":
             password = _new_account_password(args.username, needed=NEW_PASSWORD_NEEDED)
@@ -726,6 +772,7 @@ _HANDLERS: dict[str, Handler] = {
     "office": _cmd_office,
     "status": _cmd_status,
     "audit": _cmd_audit,
+    "recover": _cmd_recover,
     "backup": _cmd_backup,
     "restore": _cmd_restore,
     "languages": _cmd_languages,

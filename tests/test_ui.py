@@ -4,8 +4,8 @@ import logging
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWizard
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
 
 from app.domain.errors import InvalidInput
 from app.domain.people import Relationship, Sex
@@ -74,9 +74,20 @@ def test_first_run_wizard_sets_up_the_office(qtbot, paths, monkeypatch):
 
     wizard.repeat.clear()
     qtbot.keyClicks(wizard.repeat, PASSWORD)
+    shown = {}
+
+    def read_recovery_key():
+        box = QApplication.activeModalWidget()
+        shown["key"] = box.informativeText()
+        shown["button"] = box.buttons()[0].text()
+        box.buttons()[0].click()
+
+    QTimer.singleShot(0, read_recovery_key)
     qtbot.mouseClick(finish, Qt.MouseButton.LeftButton)
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.info is not None and wizard.info.office_code == "SK"
+    assert shown["key"] == wizard.recovery_key and len(shown["key"]) == 39
+    assert shown["button"] == "I have written it down"
     unlock(paths, "anna", PASSWORD).close()
 
 

@@ -61,38 +61,53 @@ class Keyring:
     default_user: str
     slots: dict[str, dict[str, Any]] = field(default_factory=dict)
     kdf: KdfParams = field(default_factory=KdfParams)
+    # The store key under the recovery key shown once at set-up (re-issued by an admin):
+    # it opens the store when every password is lost.
+    recovery: dict[str, Any] | None = None
 
     def _aad(self, username: str) -> bytes:
         return f"homeward-keyslot-v1:{self.installation}:{username}".encode()
 
+    def _recovery_aad(self) -> bytes:
+        return f"homeward-recovery-v1:{self.installation}".encode()
+
     def seal(self, username: str, password: str, store_key: bytes) -> None:
         """Add or replace ``username``'s slot holding ``store_key`` under ``password``."""
+        self.slots[username] = self._sealed(password, store_key, self._aad(username))
+
+    def seal_recovery(self, recovery_key: str, store_key: bytes) -> None:
+        """Replace the recovery slot: the previous recovery key opens nothing any more."""
+        self.recovery = self._sealed(recovery_key, store_key, self._recovery_aad())
+
+    def _sealed(self, secret: str, store_key: bytes, aad: bytes) -> dict[str, Any]:
         salt, nonce = os.urandom(16), os.urandom(12)
-        kek = self.kdf.derive(password, salt)
-        wrapped = AESGCM(kek).encrypt(nonce, store_key, self._aad(username))
-        self.slots[username] = {
+        kek = self.kdf.derive(secret, salt)
+        return {
             "kdf": "argon2id",
             "t": self.kdf.time_cost,
             "m": self.kdf.memory_kib,
             "p": self.kdf.parallelism,
             "salt": _b64(salt),
             "nonce": _b64(nonce),
-            "wrapped": _b64(wrapped),
+            "wrapped": _b64(AESGCM(kek).encrypt(nonce, store_key, aad)),
         }
 
     def open(self, username: str, password: str) -> bytes:
         """The store key, or :class:`AuthenticationFailed` without saying which part was wrong."""
-        slot = self.slots.get(username)
+        return self._opened(self.slots.get(username), password, self._aad(username))
+
+    def open_recovery(self, recovery_key: str) -> bytes:
+        return self._opened(self.recovery, recovery_key, self._recovery_aad())
+
+    def _opened(self, slot: dict[str, Any] | None, secret: str, aad: bytes) -> bytes:
         if slot is None:
             # Spend the same time as a real attempt, so timing does not reveal user names.
-            self.kdf.derive(password, b"\0" * 16)
+            self.kdf.derive(secret, b"\0" * 16)
             raise AuthenticationFailed()
         params = KdfParams(int(slot["t"]), int(slot["m"]), int(slot["p"]))
-        kek = params.derive(password, _unb64(slot["salt"]))
+        kek = params.derive(secret, _unb64(slot["salt"]))
         try:
-            return AESGCM(kek).decrypt(
-                _unb64(slot["nonce"]), _unb64(slot["wrapped"]), self._aad(username)
-            )
+            return AESGCM(kek).decrypt(_unb64(slot["nonce"]), _unb64(slot["wrapped"]), aad)
         except InvalidTag:
             raise AuthenticationFailed() from None
 
@@ -107,6 +122,8 @@ class Keyring:
             "kdf": {"t": self.kdf.time_cost, "m": self.kdf.memory_kib, "p": self.kdf.parallelism},
             "slots": self.slots,
         }
+        if self.recovery is not None:
+            document["recovery"] = self.recovery
         return json.dumps(document, indent=2, sort_keys=True).encode("utf-8")
 
     def save(self, path: Path) -> None:
@@ -189,10 +206,20 @@ def _bytes(value: Any, length: int, what: str) -> None:
         raise ValueError(f"{what} has the wrong length")
 
 
+def _check_slot(slot: Any, what: str) -> None:
+    if not isinstance(slot, dict) or set(slot) != _SLOT_KEYS or slot["kdf"] != "argon2id":
+        raise ValueError(f"{what} is damaged")
+    _kdf(slot, what)
+    _bytes(slot["salt"], 16, what)
+    _bytes(slot["nonce"], 12, what)
+    _bytes(slot["wrapped"], KEY_BYTES + 16, what)
+
+
 def _parse(document: Any) -> Keyring:
     if not isinstance(document, dict):
         raise ValueError("the file is not a key ring")
-    if set(document) != {"format", "installation", "default_user", "kdf", "slots"}:
+    keys = {"format", "installation", "default_user", "kdf", "slots"}
+    if not keys <= set(document) or set(document) - keys - {"recovery"}:
         raise ValueError("the file is not a key ring of this version")
     if document["format"] != FORMAT or type(document["format"]) is not int:
         raise ValueError(f"unknown key file format {document['format']!r}")
@@ -207,13 +234,12 @@ def _parse(document: Any) -> Keyring:
     for username, slot in slots.items():
         if not _USERNAME.match(username) or not isinstance(slot, dict):
             raise ValueError("a key slot is damaged")
-        if set(slot) != _SLOT_KEYS or slot["kdf"] != "argon2id":
-            raise ValueError(f"the key slot of {username} is damaged")
-        _kdf(slot, f"the key slot of {username}")
-        _bytes(slot["salt"], 16, f"the key slot of {username}")
-        _bytes(slot["nonce"], 12, f"the key slot of {username}")
-        _bytes(slot["wrapped"], KEY_BYTES + 16, f"the key slot of {username}")
-    return Keyring(installation, default_user, dict(slots), _kdf(document["kdf"], "the KDF"))
+        _check_slot(slot, f"the key slot of {username}")
+    recovery = document.get("recovery")
+    if recovery is not None:
+        _check_slot(recovery, "the recovery slot")
+    return Keyring(installation, default_user, dict(slots), _kdf(document["kdf"], "the KDF"),
+                   recovery)  # fmt: skip
 
 
 @contextmanager
@@ -295,6 +321,27 @@ def restore_slot(path: Path, before: SlotBefore) -> Keyring:
         ring.default_user = before.default_user
 
     return _change(path, before.username, change)[0]
+
+
+def reseal_recovery(path: Path, recovery_key: str, store_key: bytes) -> Keyring:
+    """A new recovery slot in the key ring on disk (the old recovery key stops working)."""
+    with locked(path):
+        ring = Keyring.load(path)
+        ring.seal_recovery(recovery_key, store_key)
+        ring.save(path)
+    return ring
+
+
+def new_recovery_key() -> str:
+    """160 random bits, written in 8 groups of 4 letters and digits (no 0/O, 1/I)."""
+    text = base64.b32encode(os.urandom(20)).decode("ascii")  # A-Z and 2-7
+    return "-".join(text[i : i + 4] for i in range(0, 32, 4))
+
+
+def normalise_recovery_key(typed: str) -> str:
+    """What was typed, as the key was written: case, spaces and dashes do not matter."""
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
 def new_store_key() -> bytes:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QWidget,
     QWizard,
     QWizardPage,
@@ -25,7 +27,8 @@ from app.domain.cases import office_code_problem, office_name_problem
 from app.domain.errors import HomewardError, InvalidInput, PasswordMismatch
 from app.i18n import gettext as _
 from app.i18n import translate_error
-from app.services.workspace import InstallationInfo, initialise
+from app.services.recovery import issue_recovery_key
+from app.services.workspace import InstallationInfo, initialise, unlock
 
 PROBLEM_STYLE = "color: #b71c1c;"
 
@@ -56,6 +59,7 @@ class SetupWizard(QWizard):
         self.setWindowTitle(_("Set up Homeward"))
         self.paths = paths
         self.info: InstallationInfo | None = None
+        self.recovery_key = ""
 
         office_page = _CheckedPage(self._check_office)
         office_page.setTitle(_("This office"))
@@ -164,4 +168,33 @@ class SetupWizard(QWizard):
         except HomewardError as error:
             self.message.setText(translate_error(error))
             return
+        self.recovery_key = self._issue_recovery_key()
+        if self.recovery_key:
+            self._show_recovery_key(self.recovery_key)
         super().accept()
+
+    def _issue_recovery_key(self) -> str:
+        try:
+            workspace = unlock(self.paths, self.username.text(), self.password.text())
+            try:
+                return issue_recovery_key(workspace)
+            finally:
+                workspace.close()
+        except HomewardError:  # set-up itself succeeded; an admin can issue one later
+            return ""
+
+    def _show_recovery_key(self, key: str) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("recoveryKeyBox")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(_("Recovery key"))
+        box.setText(_(
+            "Write this recovery key on paper now and lock it away at the office. It is "
+            "shown only once. When every password is lost, it opens the store to give an "
+            "administrator a new password (homeward recover)."
+        ))  # fmt: skip
+        box.setInformativeText(key)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.button(QMessageBox.StandardButton.Ok).setText(_("I have written it down"))
+        box.exec()
