@@ -5,7 +5,8 @@
   cells, with at least two lines of each broken cell on either side (no widows, no orphans).
 - A section heading keeps with the start of what follows it (:class:`KeepWithNext`).
 - The signatures keep with the end of what precedes them (:class:`KeepWithPrevious`), so
-  they never stand alone on a page.
+  they never stand alone on a page: the last row breaks (by the same rule) if it and the
+  signatures are together taller than a page.
 """
 
 from __future__ import annotations
@@ -87,11 +88,16 @@ class RowTable(Table):
         )  # fmt: skip
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        self._calc(available_width, available_height)
+        return self.split_reserving(available_width, available_height, 0)
+
+    def split_reserving(self, width: float, height: float, reserve: float) -> list[Flowable]:
+        """Split to fit ``height``; the last row must leave ``reserve`` free on a page (for
+        what is kept with it), else it counts as taller than a page."""
+        self._calc(width, height)
         heights = self._rowHeights
         header = self.header_rows
         used, row = 0.0, 0
-        while row < len(heights) and used + heights[row] <= available_height + FUZZ:
+        while row < len(heights) and used + heights[row] <= height + FUZZ:
             used += heights[row]
             row += 1
         if row == len(heights):
@@ -99,9 +105,12 @@ class RowTable(Table):
         if row < header:
             return []
         head = list(range(header))
-        tall = heights[row] > self.page_height - sum(heights[:header]) + FUZZ
+        page_room = self.page_height - sum(heights[:header])
+        if row == len(heights) - 1:
+            page_room -= reserve
+        tall = heights[row] > page_room + FUZZ
         if tall:
-            cut = self._cut_row(row, available_height - used)
+            cut = self._cut_row(row, height - used)
             if cut is not None:
                 top, bottom = cut
                 return [
@@ -176,12 +185,17 @@ def _height(flowable: Flowable, width: float, height: float) -> float:
     return flowable.wrap(width, height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
-def _split_inside(flowable: Flowable, width: float, height: float) -> list[Flowable]:
-    """Split a flowable that is not at the top of the page (a composite is told so)."""
+def _split_inside(
+    flowable: Flowable, width: float, height: float, reserve: float = 0
+) -> list[Flowable]:
+    """Split a flowable that is not at the top of the page (a composite is told so), whose
+    end must leave ``reserve`` free on its page."""
     if height <= 0:
         return []
     if isinstance(flowable, _Group):
-        return flowable.split_here(width, height, at_top=False)
+        return flowable.split_here(width, height, at_top=False, reserve=reserve)
+    if isinstance(flowable, RowTable):
+        return flowable.split_reserving(width, height, reserve)
     return flowable.split(width, height)
 
 
@@ -216,7 +230,9 @@ class _Group(Flowable):
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         return self.split_here(available_width, available_height, self._at_top())
 
-    def split_here(self, width: float, height: float, at_top: bool) -> list[Flowable]:
+    def split_here(
+        self, width: float, height: float, at_top: bool, reserve: float = 0
+    ) -> list[Flowable]:
         raise NotImplementedError
 
 
@@ -227,9 +243,11 @@ class KeepWithNext(_Group):
         super().__init__([*lead, follower])
         self.lead, self.follower = list(lead), follower
 
-    def split_here(self, width: float, height: float, at_top: bool) -> list[Flowable]:
+    def split_here(
+        self, width: float, height: float, at_top: bool, reserve: float = 0
+    ) -> list[Flowable]:
         lead_height = sum(_height(part, width, height) for part in self.lead)
-        parts = _split_inside(self.follower, width, height - lead_height)
+        parts = _split_inside(self.follower, width, height - lead_height, reserve)
         if parts:
             return [Nothing(), *self.lead, *parts]
         if at_top:  # it cannot go anywhere better: let the follower break as it can
@@ -244,11 +262,15 @@ class KeepWithPrevious(_Group):
         super().__init__([previous, block])
         self.previous, self.block = previous, block
 
-    def split_here(self, width: float, height: float, at_top: bool) -> list[Flowable]:
-        # Less than all of ``previous`` on this page, so that some of it goes with the block.
+    def split_here(
+        self, width: float, height: float, at_top: bool, reserve: float = 0
+    ) -> list[Flowable]:
+        # Less than all of ``previous`` on this page, so that some of it goes with the block;
+        # if its last row and the block cannot share a page, that row breaks.
         own = self.previous.wrap(width, height)[1] + self.previous.getSpaceBefore()
-        room = min(height, own - FUZZ)
-        parts = _split_inside(self.previous, width, room)
+        room = min(height, own - 1)  # a point less: short of its last line or row
+        block = _height(self.block, width, height)
+        parts = _split_inside(self.previous, width, room, reserve + block)
         if len(parts) >= 2:
             return [Nothing(), *parts[:-1], KeepWithPrevious(parts[-1], self.block)]
         if at_top:

@@ -218,7 +218,12 @@ def _section(section: Section, page: _Page, signatures: RowTable | None = None) 
     (after the last section) with its last block."""
     blocks = _blocks(section, page)
     if signatures is not None:
-        blocks[-1] = KeepWithPrevious(blocks[-1], signatures)
+        if blocks:
+            blocks[-1] = KeepWithPrevious(blocks[-1], signatures)
+        else:
+            blocks = [signatures]
+    if not blocks:
+        return _heading(section.title)
     blocks[0] = KeepWithNext(_heading(section.title), blocks[0])
     return blocks
 
