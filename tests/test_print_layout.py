@@ -326,3 +326,17 @@ def test_office_line_in_both_languages_on_every_page():
     })  # fmt: skip
     last_page = page_texts(render(empty_last))[-1]
     assert "ბოლო" in last_page and "ხელმოწერა" in last_page
+
+
+def test_the_preview_counts_pages_in_words_that_agree(qtbot, workspace, case):
+    from app.ui.print_dialog import PrintDialog
+
+    fresh = CaseRegister(workspace).open_case(new_case()).case_number
+    dialog = PrintDialog(Printing(workspace), fresh, "en", form=PrintForm.CONSENT)
+    qtbot.addWidget(dialog)
+    assert dialog.result is not None and dialog.result.pages == 1
+    assert dialog.info.text().startswith("1 page · plan revision")
+    dialog = PrintDialog(Printing(workspace), case, "en")
+    qtbot.addWidget(dialog)
+    assert dialog.result.pages > 1
+    assert dialog.info.text().startswith(f"{dialog.result.pages} pages · plan revision")
