@@ -38,7 +38,7 @@ from app.domain.errors import (
 )
 from app.domain.text import printable
 from app.i18n import gettext as _
-from app.i18n import set_language, translate_error
+from app.i18n import ngettext, set_language, translate_error
 from app.i18n.failures import known_failure
 from app.i18n.languages import LANGUAGE_CODES
 
@@ -448,9 +448,11 @@ def _cmd_print(args: argparse.Namespace, paths: DataPaths) -> int:
     finally:
         workspace.close()
     print(
-        _("Wrote {path} ({pages} pages, plan revision {revision}).").format(
-            path=out, pages=result.pages, revision=result.plan_revision
-        )
+        ngettext(
+            "Wrote {path} ({pages} page, plan revision {revision}).",
+            "Wrote {path} ({pages} pages, plan revision {revision}).",
+            result.pages,
+        ).format(path=out, pages=result.pages, revision=result.plan_revision)
     )
     return 0
 

@@ -156,8 +156,9 @@ def test_request_form_footer_and_wrapped_phone_on_the_printed_page(workspace, pe
     footer = [_logical(w) for top, _x, w in sorted(words, key=lambda w: w[1]) if top == bottom]
     # read from the right: the case number, "صفحہ 1، کل صفحات 2" (the reviewed Urdu
     # wording: page 1, pages in all 2), then the office's English
+    pages = str(len(pdfium.PdfDocument(urdu)))
     assert footer == [
-        "Page", "1", "of", "2", "·", "2", "صفحات", "کل", "،1", "صفحہ", "·", persian_case,
+        "Page", "1", "of", pages, "·", pages, "صفحات", "کل", "،1", "صفحہ", "·", persian_case,
     ]  # fmt: skip
     persian = printing.render(persian_case, PrintForm.REQUEST, "fa").pdf
     numbers = []

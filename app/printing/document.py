@@ -86,6 +86,6 @@ class PrintDocument:
     page_size: str = "A4"  # or "Letter"
     right_to_left: bool = False  # the migrant's language: tables are laid out from the right
     metadata: dict[str, str] = field(default_factory=dict)
-    # The office line in the migrant's language and locale, drawn above ``office_line``
-    # (empty: only ``office_line`` is drawn).
+    # The office line again in the migrant's language, printed above ``office_line``; empty
+    # (or the same text) prints the office line alone.
     office_line_migrant: str = ""

@@ -14,21 +14,22 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
-from app.printing.document import Bilingual, FreeText, Grid, Note, PrintDocument, Row, Value
+from app.printing.bidi import is_rtl_text
+from app.printing.document import (
+    Bilingual,
+    FreeText,
+    Grid,
+    Note,
+    PrintDocument,
+    Row,
+    Section,
+    Value,
+)
+from app.printing.flow import KeepWithNext, KeepWithPrevious, RowTable
 from app.printing.fonts import register_fonts
-from app.printing.text import BidiParagraph, fill, joined
+from app.printing.text import BidiParagraph, fill, joined, line_width
 
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
@@ -40,6 +41,10 @@ HEADER = 24 * mm
 FOOTER = 14 * mm
 QR_SIZE = 20 * mm
 BODY_FONT = "NotoSans-Regular"  # also for table cells: ReportLab would default to Helvetica
+HEADER_SIZES = (8.5, 8, 7.5, 7, 6.5)  # table header sizes, tried in turn (see header_widths)
+PADDING = 12  # a table cell's left and right padding together (ReportLab's default)
+SIGNING_ROOM = 14 * mm  # above the signature line
+DATE_ROOM = 9 * mm  # above the date line: room to write a date by hand
 
 
 def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flowable]:
@@ -51,7 +56,7 @@ def _label(text: Bilingual, size: float = 9.5, *, bold: bool = True) -> list[Flo
 
 
 def _value(value: Value, size: float = 10) -> list[Flowable]:
-    # A list, not a bare flowable: ReportLab splits a table row only through list cells.
+    # A list, not a bare flowable: a row breaks (when it must) only through list cells.
     if isinstance(value, Bilingual):  # one value in each column's locale, each its own paragraph
         return [_Together(_label(value, size, bold=False))]
     if isinstance(value, FreeText):
@@ -105,8 +110,8 @@ class _Together(Flowable):
 
 
 def _heading(text: Bilingual) -> list[Flowable]:
+    """A section title: kept with what follows it (see :func:`_section`)."""
     return [
-        CondPageBreak(30 * mm),
         Spacer(1, 3 * mm),
         BidiParagraph(text.migrant, 12.5, bold=True),
         *([] if text.same else [BidiParagraph(text.office, 10, color=GREY)]),
@@ -118,78 +123,168 @@ def _mirrored(cells: list[Any], rtl: bool) -> list[Any]:
     return cells[::-1] if rtl else cells
 
 
-def _rows_table(rows: list[Row], width: float, rtl: bool) -> Table:
-    data = [_mirrored([_label(row.label), _value(row.value)], rtl) for row in rows]
-    widths = _mirrored([width * 0.42, width * 0.58], rtl)
-    table = Table(data, colWidths=widths, splitInRow=1)
-    table.setStyle(TableStyle([
+class _Page:
+    """What every block needs to know about the page: text width, body height, direction."""
+
+    def __init__(self, width: float, height: float, rtl: bool) -> None:
+        self.width, self.height, self.rtl = width, height, rtl
+
+
+def _rows_table(rows: list[Row], page: _Page) -> RowTable:
+    data = [_mirrored([_label(row.label), _value(row.value)], page.rtl) for row in rows]
+    widths = _mirrored([page.width * 0.42, page.width * 0.58], page.rtl)
+    return RowTable(data, widths, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))  # fmt: skip
-    return table
+    ], page.height)  # fmt: skip
 
 
-def _grid(grid: Grid, width: float, rtl: bool) -> Table:
-    data: list[list[Any]] = [_mirrored([_label(header, 8.5) for header in grid.headers], rtl)]
-    data += [_mirrored([_value(cell, 9) for cell in row], rtl) for row in grid.rows]
-    widths = _mirrored([width * w for w in grid.widths], rtl)
-    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
-    table.setStyle(TableStyle([
+def _longest_word(text: str, size: float, bold: bool) -> float:
+    rtl = is_rtl_text(text)
+    return max((line_width(word, size, bold, rtl) for word in text.split()), default=0.0)
+
+
+def header_widths(
+    headers: tuple[Bilingual, ...], fractions: tuple[float, ...], total: float
+) -> tuple[list[float], float] | None:
+    """Column widths and header size so that every header word fits its column whole.
+
+    Starts from ``fractions`` of ``total``; a column too narrow for its longest header word
+    takes the room it needs from the columns with room to spare. If even that is not
+    enough, the header font shrinks a little. None if no size down to 6.5 pt fits.
+    """
+    for size in HEADER_SIZES:
+        minima = [
+            PADDING + 0.5 + max(_longest_word(header.migrant, size, True),
+                                _longest_word(header.office, size - 1.5, False))
+            for header in headers
+        ]  # fmt: skip
+        if sum(minima) > total:
+            continue
+        widths = [fraction * total for fraction in fractions]
+        short = sum(max(0.0, need - width) for width, need in zip(widths, minima, strict=True))
+        spare = sum(max(0.0, width - need) for width, need in zip(widths, minima, strict=True))
+        if short:
+            widths = [
+                need if width < need else width - (width - need) * short / spare
+                for width, need in zip(widths, minima, strict=True)
+            ]
+        return widths, size
+    return None
+
+
+def _grid(grid: Grid, page: _Page) -> RowTable:
+    fitted = header_widths(grid.headers, grid.widths, page.width)
+    widths, size = fitted or ([page.width * w for w in grid.widths], HEADER_SIZES[-1])
+    data: list[list[Any]] = [_mirrored([_label(header, size) for header in grid.headers],
+                                       page.rtl)]  # fmt: skip
+    data += [_mirrored([_value(cell, 9) for cell in row], page.rtl) for row in grid.rows]
+    return RowTable(data, _mirrored(widths, page.rtl), [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("GRID", (0, 0), (-1, -1), 0.25, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))  # fmt: skip
-    return table
+    ], page.height, header_rows=1, space_after=2 * mm)  # fmt: skip
 
 
-def _note(note: Note) -> list[Flowable]:
+def _note(note: Note, page: _Page) -> RowTable:
+    """A note as a one-cell table, so it breaks across pages by the same rules as a row."""
     colour = WARNING if note.warning else colors.black
-    parts: list[Flowable] = [
-        BidiParagraph(note.text.migrant, 9.5, bold=note.warning,
-                      color=colour),
-    ]  # fmt: skip
+    cell: list[Flowable] = [BidiParagraph(note.text.migrant, 9.5, bold=note.warning, color=colour)]
     if not note.text.same:
-        parts.append(BidiParagraph(note.text.office, 8.5, color=GREY))
-    return [*parts, Spacer(1, 2 * mm)]
+        cell.append(BidiParagraph(note.text.office, 8.5, color=GREY))
+    return RowTable([[cell]], [page.width], [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ], page.height, space_after=2 * mm)  # fmt: skip
 
 
-def _signatures(document: PrintDocument, width: float) -> list[Flowable]:
+def _blocks(section: Section, page: _Page) -> list[Flowable]:
+    """One flowable per block; consecutive label/value rows make one table, and a note
+    just before rows (an assistance item's title) keeps with them."""
+    flowables: list[Flowable] = []
+    rows: list[Row] = []
+    note_before_rows = False
+
+    def flush() -> None:
+        nonlocal note_before_rows
+        table = _rows_table(rows, page)
+        if note_before_rows:
+            flowables[-1] = KeepWithNext([flowables[-1]], table)
+        else:
+            flowables.append(table)
+        rows.clear()
+        note_before_rows = False
+
+    for block in section.blocks:
+        if isinstance(block, Row):
+            rows.append(block)
+            continue
+        if rows:
+            flush()
+        flowables.append(_grid(block, page) if isinstance(block, Grid) else _note(block, page))
+        note_before_rows = isinstance(block, Note)
+    if rows:
+        flush()
+    return flowables
+
+
+def _signatures(document: PrintDocument, page: _Page) -> RowTable | None:
+    """A column per signer: room to sign above a line, then room to write the date."""
     if not document.signatures:
-        return []
+        return None
     cells = []
     for who in document.signatures:
-        cells.append([
-            Spacer(1, 14 * mm),
-            _SignatureLine(width / len(document.signatures) - 8 * mm),
-            *_label(who, 8.5, bold=False),
-            *([] if document.signature_date is None
-              else _label(document.signature_date, 8, bold=False)),
-        ])  # fmt: skip
-    table = Table(
-        [_mirrored(cells, document.right_to_left)], colWidths=[width / len(cells)] * len(cells)
-    )
-    table.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), BODY_FONT)])
-    )
-    return [Spacer(1, 6 * mm), KeepTogether([table])]
+        cell: list[Flowable] = [Spacer(1, SIGNING_ROOM), _WritingLine(),
+                                *_label(who, 8.5, bold=False)]  # fmt: skip
+        if document.signature_date is not None:
+            cell += [Spacer(1, DATE_ROOM), _WritingLine(),
+                     *_label(document.signature_date, 8, bold=False)]  # fmt: skip
+        cells.append(cell)
+    column = page.width / len(cells)
+    return RowTable([_mirrored(cells, page.rtl)], [column] * len(cells), [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+    ], page.height, space_before=4 * mm)  # fmt: skip
 
 
-class _SignatureLine(Flowable):
-    def __init__(self, width: float) -> None:
-        super().__init__()
-        self.width = width
-        self.height = 2
+class _WritingLine(Flowable):
+    """A rule across the cell to write on (a signature, a date)."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = available_width, 1.5 * mm  # the rule, then a little air
+        return self.width, self.height
 
     def draw(self) -> None:
         self.canv.setStrokeColor(colors.black)
         self.canv.setLineWidth(0.6)
-        self.canv.line(0, 1, self.width, 1)
+        self.canv.line(0, self.height, self.width, self.height)
+
+
+def _section(section: Section, page: _Page, signatures: RowTable | None = None) -> list[Flowable]:
+    """A section's flowables: its heading keeps with its first block, and the signatures
+    (after the last section) with its last block."""
+    blocks = _blocks(section, page)
+    if signatures is not None:
+        if blocks:
+            blocks[-1] = KeepWithPrevious(blocks[-1], signatures)
+        else:
+            blocks = [signatures]
+    if not blocks:
+        return _heading(section.title)
+    blocks[0] = KeepWithNext(_heading(section.title), blocks[0])
+    return blocks
 
 
 def _numbered_canvas(document: PrintDocument, page_size: tuple[float, float]) -> type[Canvas]:
@@ -231,6 +326,31 @@ def _draw_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:
                 canvas.rect(left, top, module, module, stroke=0, fill=1)
 
 
+def _draw_office_lines(
+    canvas: Canvas, document: PrintDocument, width: float, height: float
+) -> None:
+    """The office line in the migrant's language (if given), then the office's, under the
+    case number; a smaller size if they would run into the rule under the header."""
+    lines = [document.office_line]
+    if document.office_line_migrant and document.office_line_migrant != document.office_line:
+        lines.insert(0, document.office_line_migrant)
+    room = width - 2 * MARGIN - QR_SIZE - 6 * mm
+    top = height - MARGIN - 2.5 * mm
+    bottom = height - MARGIN - HEADER + 7 * mm
+    for size in (8, 7, 6):
+        # Like every label: the migrant's language in black, the office's in grey under it.
+        paragraphs = [
+            BidiParagraph(line, size, color=colors.black if len(lines) > index + 1 else GREY)
+            for index, line in enumerate(lines)
+        ]
+        heights = [paragraph.wrap(room, top - bottom)[1] for paragraph in paragraphs]
+        if sum(heights) <= top - bottom:
+            break
+    for paragraph, paragraph_height in zip(paragraphs, heights, strict=True):
+        top -= paragraph_height
+        paragraph.drawOn(canvas, MARGIN, top)
+
+
 def _decorate(
     canvas: Canvas, document: PrintDocument, size: tuple[float, float], page: int, pages: int
 ) -> None:
@@ -242,18 +362,7 @@ def _decorate(
     number = BidiParagraph(document.case_number, 13, bold=True)
     number.wrap(80 * mm, 20 * mm)
     number.drawOn(canvas, MARGIN, height - MARGIN - 2 * mm)
-    office_lines = list(dict.fromkeys(
-        line for line in (document.office_line_migrant, document.office_line) if line
-    ))  # fmt: skip
-    y = height - MARGIN - 8 * mm  # the bottom of the first line, where the one line was
-    for index, text in enumerate(office_lines):
-        # Like every label: the migrant's language in black, the office's in grey under it.
-        colour = GREY if index or len(office_lines) == 1 else colors.black
-        office = BidiParagraph(text, 8 if index == 0 else 7.5, color=colour)
-        _width, line_height = office.wrap(width - 2 * MARGIN - QR_SIZE - 6 * mm, 20 * mm)
-        if index:
-            y -= line_height
-        office.drawOn(canvas, MARGIN, y)
+    _draw_office_lines(canvas, document, width, height)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, height - MARGIN - HEADER + 6 * mm, width - MARGIN,
@@ -295,30 +404,16 @@ def render(document: PrintDocument) -> bytes:
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
     )  # fmt: skip
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story: list[Flowable] = [
-        BidiParagraph(document.title.migrant, 17, bold=True),
-    ]
+    page = _Page(width, body_height, document.right_to_left)
+    story: list[Flowable] = [BidiParagraph(document.title.migrant, 17, bold=True)]
     if not document.title.same:
-        story.append(BidiParagraph(document.title.office, 12,
-                                   color=GREY))  # fmt: skip
+        story.append(BidiParagraph(document.title.office, 12, color=GREY))
     story.append(Spacer(1, 3 * mm))
-    for section in document.sections:
-        story += _heading(section.title)
-        rows: list[Row] = []
-        for block in section.blocks:
-            if isinstance(block, Row):
-                rows.append(block)
-                continue
-            if rows:
-                story.append(_rows_table(rows, width, document.right_to_left))
-                rows = []
-            story += (
-                [_grid(block, width, document.right_to_left), Spacer(1, 2 * mm)]
-                if isinstance(block, Grid)
-                else _note(block)
-            )
-        if rows:
-            story.append(_rows_table(rows, width, document.right_to_left))
-    story += _signatures(document, width)
+    signatures = _signatures(document, page)
+    for number, section in enumerate(document.sections, start=1):
+        last = number == len(document.sections)
+        story += _section(section, page, signatures if last else None)
+    if signatures is not None and not document.sections:
+        story.append(signatures)
     template.build(story, canvasmaker=_numbered_canvas(document, page_size))
     return buffer.getvalue()

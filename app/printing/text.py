@@ -187,6 +187,11 @@ def shape_line(text: str, size: float, bold: bool, rtl: bool) -> list[Piece]:
     return [Piece(run.font, run.drawn, run.width) for run in shaped_runs(line, size, bold)]
 
 
+def line_width(text: str, size: float, bold: bool, rtl: bool) -> float:
+    """How wide ``text`` is set on one line (e.g. the longest word of a table header)."""
+    return sum(piece.width for piece in shape_line(text, size, bold, rtl))
+
+
 def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float, bold: bool) -> None:
     """Draw ``line`` from ``x`` rightwards (a run's marks carry no text of their own)."""
     for run in shaped_runs(line, size, bold):
@@ -230,6 +235,8 @@ class BidiParagraph(Flowable):
         self.leading = leading or size * (1.7 if self._has_arabic(text) else 1.3)
         self.spaceAfter = space_after
         self._lines = lines
+        self._fixed = lines is not None  # a part of a split paragraph keeps its lines
+        self._laid_width: float | None = None
         self._width = 0.0
 
     @staticmethod
@@ -244,8 +251,11 @@ class BidiParagraph(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._width = available_width
-        if self._lines is None:
+        # Tables wrap a cell at several widths while sizing columns: lay out again when the
+        # width changes (a part of a split paragraph keeps the lines it was cut with).
+        if self._lines is None or (not self._fixed and available_width != self._laid_width):
             self._lines = lay_out(self.text, available_width, self.size, self.bold, self.rtl)
+            self._laid_width = available_width
         # Tables read .height to decide where a row splits: keep it true.
         self.width, self.height = available_width, len(self._lines) * self.leading
         return self.width, self.height

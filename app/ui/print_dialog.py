@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import CannotPrint, HomewardError
-from app.i18n import N_
+from app.i18n import N_, ngettext
 from app.i18n import gettext as _
 from app.services.printing import PrintForm, Printing, PrintResult
 from app.ui.errors import show_error
@@ -172,9 +172,11 @@ class PrintDialog(QDialog):
             page.setStyleSheet("border: 1px solid palette(mid); background: white;")
             self.pages.addWidget(page)
         self.info.setText(
-            _("{pages} page(s) · plan revision {revision}").format(
-                pages=self.result.pages, revision=self.result.plan_revision
-            )
+            ngettext(
+                "{pages} page · plan revision {revision}",
+                "{pages} pages · plan revision {revision}",
+                self.result.pages,
+            ).format(pages=self.result.pages, revision=self.result.plan_revision)
         )
 
     def save_pdf(self) -> Path | None:
