@@ -156,6 +156,7 @@ def header_widths(
     takes the room it needs from the columns with room to spare. If even that is not
     enough, the header font shrinks a little. None if no size down to 6.5 pt fits.
     """
+    register_fonts()
     for size in HEADER_SIZES:
         minima = [
             PADDING + 0.5 + max(_longest_word(header.migrant, size, True),
