@@ -32,7 +32,7 @@ from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.session.window import SessionWindow
 
 PASSWORD = "screenshots only"
-PRINT_LANGUAGES = ("ar", "ps", "ka", "vi", "ru")
+PRINT_LANGUAGES = ("ar", "fa", "ps", "ur", "ka", "vi", "ru")
 SESSION_LANGUAGES = sys.argv[2].split(",") if len(sys.argv) > 2 else ["vi", "ar"]
 
 

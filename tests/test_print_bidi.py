@@ -250,3 +250,15 @@ def test_a_real_persian_form_extracts_as_typed(workspace, persian_case):
         assert typed in poppler, typed
     for typed in ("می‌خواهم", "مُحَمَّد", "نجّاری", "کابل", "عودت‌کننده"):
         assert _nfc(typed) in pdfium_text, typed
+
+
+def test_country_and_region_use_the_languages_comma_and_keep_their_order(workspace):
+    syrian = new_case(
+        given="Omid", family="Hashemi", country="SY", language="ar", region="Quneitra"
+    )
+    number = CaseRegister(workspace).open_case(syrian).case_number
+    text = subprocess.run(["pdftotext", "-", "-"], capture_output=True, check=True,
+                          input=Printing(workspace).render(number, PrintForm.REQUEST, "ar").pdf,
+                          ).stdout.decode()  # fmt: skip
+    assert "سوريا, Quneitra" not in text and "Quneitra ,سوريا" not in text
+    assert "\u060c" in text and "Quneitra" in text

@@ -294,7 +294,13 @@ class _Builder:
         sex = self.both(gettext(SEX_LABELS[detail.sex], self.migrant),
                         gettext(SEX_LABELS[detail.sex], self.office))  # fmt: skip
         country = country_name(row.country_of_return, self.migrant)
-        region = f"{country}, {row.region_of_return}" if row.region_of_return else country
+        region = country
+        if row.region_of_return:
+            # The language's own comma ("،" in Arabic script), each piece isolated: a Latin
+            # region name after an Arabic country name keeps the order it is read in.
+            rtl = language(self.migrant).right_to_left
+            comma = "، " if rtl else ", "
+            region = directional(joined([country, row.region_of_return], comma), rtl)
         rows = [
             Row(self.bi(N_("Family name")), row.family_name),
             Row(self.bi(N_("Given name")), row.given_name),
