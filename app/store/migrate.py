@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-import sqlcipher3
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -16,6 +15,7 @@ from sqlalchemy import Connection, Engine
 
 from app.domain.errors import StoreTooNew
 from app.resources import resource_dir
+from app.store.backup import copy_store
 
 log = logging.getLogger("homeward.store")
 KEEP_BACKUPS = 10
@@ -91,16 +91,7 @@ def backup_file(engine: Engine, database: Path, backups: Path, reason: str) -> P
     backups.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backups / f"{database.stem}-{stamp}-{reason}{database.suffix}"
-    raw = engine.raw_connection()
-    try:
-        copy = sqlcipher3.connect(str(target))
-        try:
-            copy.execute(f'PRAGMA key = "{engine.url.password}"')
-            raw.driver_connection.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        raw.close()
+    copy_store(engine, target)
     for old in sorted(backups.glob(f"{database.stem}-*{database.suffix}"))[:-KEEP_BACKUPS]:
         old.unlink()
     log.info("store copied to %s", target.name)
