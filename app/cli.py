@@ -182,6 +182,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("backup_file", metavar="FILE")
 
+    returnee_data = commands.add_parser(
+        "returnee-data",
+        help="everything held about one returnee (JSON and the printed forms), on request",
+    )
+    returnee_data.add_argument("case_number", metavar="CASE_NUMBER")
+    returnee_data.add_argument("--to", required=True, metavar="FOLDER", dest="data_to")
+
     audit = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_verify = audit_commands.add_parser("verify", help="report the first broken link")
@@ -636,6 +643,21 @@ def _cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
+def _cmd_returnee_data(args: argparse.Namespace, paths: DataPaths) -> int:
+    from pathlib import Path
+
+    from app.services.returnee_data import export_returnee_data
+
+    workspace = _unlock(args, paths)
+    try:
+        target = export_returnee_data(workspace, args.case_number, Path(args.data_to))
+    finally:
+        workspace.close()
+    print(_("Everything held about the returnee of {case} is in {path}.").format(
+        case=args.case_number.strip().upper(), path=target))  # fmt: skip
+    return 0
+
+
 def _cmd_audit(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.services.history import verify_audit_trail
 
@@ -774,6 +796,7 @@ _HANDLERS: dict[str, Handler] = {
     "office": _cmd_office,
     "status": _cmd_status,
     "audit": _cmd_audit,
+    "returnee-data": _cmd_returnee_data,
     "recover": _cmd_recover,
     "backup": _cmd_backup,
     "restore": _cmd_restore,

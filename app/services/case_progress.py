@@ -146,7 +146,7 @@ def available_moves(workspace: Workspace, case_number: str) -> tuple[Move, ...]:
 def latest_decision(workspace: Workspace, case_number: str) -> DecisionView | None:
     with workspace.reading() as session:
         case = load_case(session, case_number, selectinload(Case.decisions))
-        return _decision_view(case.decisions[-1]) if case.decisions else None
+        return decision_view(case.decisions[-1]) if case.decisions else None
 
 
 def progress_state(workspace: Workspace, case_number: str) -> ProgressState:
@@ -156,7 +156,7 @@ def progress_state(workspace: Workspace, case_number: str) -> ProgressState:
         return ProgressState(
             case_row(case),
             _moves(workspace, CaseStatus(case.status)),
-            _decision_view(case.decisions[-1]) if case.decisions else None,
+            decision_view(case.decisions[-1]) if case.decisions else None,
         )
 
 
@@ -289,7 +289,7 @@ def record_decision(
             },
         ).note = decision.reason
         session.flush()
-        return ProgressResult(case_row(case), current, _decision_view(record))
+        return ProgressResult(case_row(case), current, decision_view(record))
 
 
 # helpers
@@ -333,7 +333,7 @@ def _reopen_plan(session: Session, workspace: Workspace, case: Case) -> None:
     )
 
 
-def _decision_view(record: CaseDecision) -> DecisionView:
+def decision_view(record: CaseDecision) -> DecisionView:
     total = record.approved_total_eur
     return DecisionView(
         outcome=DecisionOutcome(record.outcome),
