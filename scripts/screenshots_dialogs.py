@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
+from screenshots import grab  # the same folder: scripts/ is this script's import path
 
 from app.config import DataPaths
 from app.domain.accounts import Role
@@ -34,14 +35,6 @@ from app.ui.main_window import MainWindow
 from app.ui.new_case_dialog import NewCaseDialog
 
 PASSWORD = "screenshots only"
-
-
-def grab(widget: QWidget, target: Path) -> None:
-    widget.show()
-    for _ in range(5):
-        QApplication.processEvents()
-    widget.grab().save(str(target))
-    print(target)
 
 
 def grab_screen(around: QWidget, target: Path) -> None:
@@ -67,7 +60,7 @@ def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = application()
     with tempfile.TemporaryDirectory() as folder:
-        paths = DataPaths(Path(folder))
+        paths = DataPaths(Path(folder) / "data")  # files written go beside it, never in it
         initialise(paths, role="office", office_code="SK", office_name="Bratislava office",
                    admin_username="anna", admin_password=PASSWORD,
                    admin_display_name="Anna Kováčová")  # fmt: skip
