@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app import __version__
@@ -55,17 +56,29 @@ Handler = Callable[[argparse.Namespace, DataPaths], int]
 MAX_LIMIT = 1_000_000
 
 
-def _minutes(text: str) -> int:
-    if not text.strip().isdigit() or len(text.strip()) > 3 or not 1 <= int(text) <= 240:
-        raise argparse.ArgumentTypeError("a whole number of minutes from 1 to 240")
-    return int(text)
+def _output_file(text: str, option: str) -> Path:
+    """A file the command writes: a name in an existing folder (what may not be there, and
+    the data folder, the service refuses)."""
+    out = Path(text)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidInput({option: N_("the output file must be in an existing folder")})
+    return out
 
 
-def _limit(text: str) -> int:
-    """A count for --limit: 0 (all) up to a million."""
-    if not text.strip().isdigit() or len(text.strip()) > 7 or int(text) > MAX_LIMIT:
-        raise argparse.ArgumentTypeError(f"a whole number from 0 to {MAX_LIMIT}")
-    return int(text)
+def _whole_number(low: int, high: int, refusal: str) -> Callable[[str], int]:
+    """An argparse type: digits only (a sign, a space or 10**23 is refused before int())."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if not digits.isdigit() or len(digits) > len(str(high)) or not low <= int(digits) <= high:
+            raise argparse.ArgumentTypeError(refusal)
+        return int(digits)
+
+    return parse
+
+
+_minutes = _whole_number(1, 240, "a whole number of minutes from 1 to 240")
+_limit = _whole_number(0, MAX_LIMIT, f"a whole number from 0 to {MAX_LIMIT}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -440,13 +453,10 @@ def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def _cmd_print(args: argparse.Namespace, paths: DataPaths) -> int:
-    from pathlib import Path
 
     from app.services.printing import PrintForm, Printing
 
-    out = Path(args.out)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidInput({"out": N_("the output file must be in an existing folder")})
+    out = _output_file(args.out, "out")
     workspace = _unlock(args, paths)
     try:
         result = Printing(workspace).print_to_file(
@@ -612,13 +622,10 @@ _AMOUNT_FORMAT = N_("write each amount as ITEM=AMOUNT or ITEM=AMOUNT:CUR, e.g. 1
 
 
 def _cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
-    from pathlib import Path
 
     from app.services.backup import back_up
 
-    out = Path(args.backup_to)
-    if out.is_dir() or not out.parent.is_dir():
-        raise InvalidInput({"to": N_("the output file must be in an existing folder")})
+    out = _output_file(args.backup_to, "to")
     workspace = _unlock(args, paths)
     try:
         info = back_up(workspace, out)
@@ -630,7 +637,6 @@ def _cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
-    from pathlib import Path
 
     from app.services.backup import restore
 
@@ -644,7 +650,6 @@ def _cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def _cmd_returnee_data(args: argparse.Namespace, paths: DataPaths) -> int:
-    from pathlib import Path
 
     from app.services.returnee_data import export_returnee_data
 

@@ -131,13 +131,18 @@ def staged_write(path: Path, data: bytes) -> Iterator[None]:
             os.close(fd)
 
 
+def inside_data_folder(paths: DataPaths, path: Path) -> bool:
+    """Whether ``path`` (links followed) is the data folder or anywhere under it."""
+    root, target = paths.root.resolve(), path.resolve()
+    return target == root or root in target.parents
+
+
 def output_problem(paths: DataPaths, out: Path) -> str | None:
     """Why a file the user asked for (a PDF, later a bundle) cannot be written at ``out``:
     never inside the data folder (it would overwrite the store or the key ring), never over
     anything but a regular file (a device, a folder, a pipe). A message id, or None."""
     try:
-        target = out.resolve()
-        inside = target == paths.root.resolve() or paths.root.resolve() in target.parents
+        inside = inside_data_folder(paths, out)
         existing = out.lstat() if os.path.lexists(out) else None
     except (OSError, RuntimeError):
         return N_("the output file cannot be reached")

@@ -12,7 +12,6 @@ from pathlib import Path
 from app.config import DataPaths, output_problem
 from app.domain.accounts import Permission
 from app.domain.errors import (
-    AuthenticationFailed,
     BackupUnusable,
     CannotWrite,
     Msgid,
@@ -125,5 +124,3 @@ def window_holder(paths: DataPaths) -> int | None:
         return None
     return pid
 
-
-__all__ = ["AuthenticationFailed", "automatic_backup", "back_up", "restore"]

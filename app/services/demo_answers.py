@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from app.domain.money import DEFAULT_BUDGET_CAP_EUR
 from app.services.demo_names import DemoCountry
 
 _REASONS = (
@@ -124,9 +125,6 @@ def intake_answers(
     return answers
 
 
-DEFAULT_CAP_EUR = 1500
-
-
 def plan_answers(rng: random.Random, currency: str, rate_to_eur: float) -> dict[str, Any]:
     """A plan of one to three items, costed in EUR or partly in the local currency."""
     items = []
@@ -162,7 +160,7 @@ def plan_answers(rng: random.Random, currency: str, rate_to_eur: float) -> dict[
         "motivation_rating": ratings["motivation"],
         "motivation_reasons": "Came prepared with a clear idea and own savings.",
     }
-    if total_eur > DEFAULT_CAP_EUR:
+    if total_eur > DEFAULT_BUDGET_CAP_EUR:
         answers["budget_justification"] = (
             "The second item is needed for the first one to bring an income; the supplier's "
             "offer is the lowest of three."

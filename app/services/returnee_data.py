@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.config import write_atomically
+from app.config import inside_data_folder, write_atomically
 from app.domain.accounts import Permission
 from app.domain.errors import N_, CannotWrite, Msgid
 from app.services.case_progress import decision_view
@@ -32,9 +32,7 @@ NOT_A_FOLDER = N_("choose an existing folder outside Homeward's data folder")
 def export_returnee_data(workspace: Workspace, case_number: str, folder: Path) -> Path:
     """Write ``<case>-returnee-data/`` in ``folder`` (a new folder each time) and return it."""
     workspace.require(Permission.REVIEW_CASES)
-    root = workspace.paths.root.resolve()
-    where = folder.resolve()
-    if not folder.is_dir() or where == root or root in where.parents:
+    if not folder.is_dir() or inside_data_folder(workspace.paths, folder):
         raise CannotWrite(path=str(folder), reason=Msgid(NOT_A_FOLDER))
     register = CaseRegister(workspace)
     detail = register.detail(case_number)
