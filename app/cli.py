@@ -79,6 +79,8 @@ def _whole_number(low: int, high: int, refusal: str) -> Callable[[str], int]:
 
 _minutes = _whole_number(1, 240, "a whole number of minutes from 1 to 240")
 _limit = _whole_number(0, MAX_LIMIT, f"a whole number from 0 to {MAX_LIMIT}")
+_years = _whole_number(1, 50, "a whole number of years from 1 to 50")
+_ERASURE_REASONS = ("request", "retention", "mistake")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -186,6 +188,10 @@ def _parser() -> argparse.ArgumentParser:
         "--auto-lock", type=_minutes, metavar="MINUTES",
         help="idle minutes (1-240) before the window hides case data and asks for the password",
     )  # fmt: skip
+    office.add_argument(
+        "--retention-years", type=_years, metavar="YEARS",
+        help="years (1-50) an ended case is kept after its last change before 'purge' erases it",
+    )  # fmt: skip
     office.add_argument("--json", action="store_true")
 
     backup = commands.add_parser("backup", help="write a checked backup file (administrators)")
@@ -201,6 +207,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     returnee_data.add_argument("case_number", metavar="CASE_NUMBER")
     returnee_data.add_argument("--to", required=True, metavar="FOLDER", dest="data_to")
+
+    erase = commands.add_parser(
+        "erase", help="erase a case for good, leaving only a tombstone (supervisors)"
+    )
+    erase.add_argument("case_number", metavar="CASE_NUMBER")
+    erase.add_argument(
+        "--reason", required=True, choices=_ERASURE_REASONS, metavar="REASON",
+        help="request (the returnee asked), retention (period passed) or mistake",
+    )  # fmt: skip
+    erase.add_argument(
+        "--confirm", required=True, metavar="CASE_NUMBER", help="the case number once more"
+    )
+    purge = commands.add_parser(
+        "purge", help="erase ended cases past the office's retention period, with a report"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="list the cases due; erase none")
+    purge.add_argument("--json", action="store_true")
 
     audit = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -563,6 +586,7 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
     import datetime as dt
     from decimal import Decimal, InvalidOperation
 
+    from app.services.erasure import retention_years, set_retention_years
     from app.services.office import (
         auto_lock_minutes,
         budget_settings,
@@ -587,6 +611,9 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
         raise InvalidInput({"rates_date": N_("give the rates that this date belongs to")})
     workspace = _unlock(args, paths)
     try:
+        if args.retention_years is not None:
+            set_retention_years(workspace, args.retention_years)
+        years = retention_years(workspace)
         if args.auto_lock is not None:
             set_auto_lock_minutes(workspace, args.auto_lock)
         if args.budget_cap is not None or rates:
@@ -599,6 +626,7 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
         workspace.close()
     document = {
         "auto_lock_minutes": auto_lock_minutes(paths),
+        "retention_years": years,
         "budget_cap_eur": str(settings.cap_eur),
         "rates_to_eur": {code: format(rate, "f") for code, rate in settings.rates_to_eur.items()},
         "rates_date": settings.rates_date.isoformat() if settings.rates_date else None,
@@ -609,6 +637,7 @@ def _cmd_office(args: argparse.Namespace, paths: DataPaths) -> int:
     else:
         print(f"budget_cap_eur: {settings.cap_eur}")
         print(f"auto_lock_minutes: {document['auto_lock_minutes']}")
+        print(f"retention_years: {years}")
         print(
             f"rates_date: {document['rates_date']}{' (indicative)' if settings.indicative else ''}"
         )
@@ -660,6 +689,56 @@ def _cmd_returnee_data(args: argparse.Namespace, paths: DataPaths) -> int:
         workspace.close()
     print(_("Everything held about the returnee of {case} is in {path}.").format(
         case=args.case_number.strip().upper(), path=target))  # fmt: skip
+    return 0
+
+
+def _cmd_erase(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.domain.erasure import ErasureReason
+    from app.services.erasure import erase_case
+
+    workspace = _unlock(args, paths)
+    try:
+        erased = erase_case(workspace, args.case_number, ErasureReason(args.reason),
+                            confirmation=args.confirm)  # fmt: skip
+    finally:
+        workspace.close()
+    print(_("Case {case} is erased; a tombstone keeps its number so it cannot come back.").format(
+        case=erased.case_number))  # fmt: skip
+    return 0
+
+
+def _cmd_purge(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.erasure import due_for_retention, purge_report_text, purge_retention
+
+    workspace = _unlock(args, paths)
+    try:
+        if args.dry_run:
+            due = due_for_retention(workspace)
+            if args.json:
+                _emit_json({"due": [
+                    {"case_number": c.case_number, "status": c.status.value,
+                     "last_change": c.last_change.isoformat()} for c in due
+                ]})  # fmt: skip
+            else:
+                print(_("{count} ended cases are past the retention period.").format(
+                    count=len(due)))  # fmt: skip
+                for candidate in due:
+                    print(f"{candidate.case_number}  {candidate.status.value}  "
+                          f"{candidate.last_change.date().isoformat()}")  # fmt: skip
+            return 0
+        report = purge_retention(workspace)
+    finally:
+        workspace.close()
+    if args.json:
+        _emit_json({
+            "office": report.office_code, "retention_years": report.retention_years,
+            "cutoff": report.cutoff.isoformat(), "erased_by": report.erased_by,
+            "at": report.at.isoformat(),
+            "erased": [{"case_number": e.case_number, "status": e.status.value,
+                        "last_change": e.last_change.isoformat()} for e in report.erased],
+        })  # fmt: skip
+    else:
+        print(purge_report_text(report))
     return 0
 
 
@@ -802,6 +881,8 @@ _HANDLERS: dict[str, Handler] = {
     "status": _cmd_status,
     "audit": _cmd_audit,
     "returnee-data": _cmd_returnee_data,
+    "erase": _cmd_erase,
+    "purge": _cmd_purge,
     "recover": _cmd_recover,
     "backup": _cmd_backup,
     "restore": _cmd_restore,

@@ -74,9 +74,14 @@ def test_restore_waits_for_the_window_to_close(installed, tmp_path):
     workspace = unlock(installed, "anna", PASSWORD)
     info = back_up(workspace, tmp_path / "office.hwbackup")
     workspace.close()
-    (installed.root / "window.lock").write_text(f"{os.getpid()}\nhomeward\nhost\n")
-    with pytest.raises(WindowOpen):
-        restore(installed, info.path, "anna", PASSWORD)
+    other_window = subprocess.Popen(["sleep", "60"])  # another process holds the lock
+    try:
+        (installed.root / "window.lock").write_text(f"{other_window.pid}\nhomeward\nhost\n")
+        with pytest.raises(WindowOpen):
+            restore(installed, info.path, "anna", PASSWORD)
+    finally:
+        other_window.kill()
+        other_window.wait()
 
 
 def test_automatic_backup_once_a_day_seven_kept(workspace):
@@ -118,6 +123,8 @@ def test_a_backup_killed_half_way_leaves_the_old_one_and_the_store(tmp_path):
     done = homeward(data, "cases")
     assert done.returncode == 0 and "of 400 cases" in done.stderr
     assert homeward(data, "audit", "verify").returncode == 0
+    assert homeward(data, "backup", "--to", str(target)).returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".homeward-backup-")]
 
 
 def test_signing_in_checks_the_store_then_writes_the_days_backup(workspace, qtbot):
@@ -137,3 +144,46 @@ def test_a_damaged_store_is_said_and_not_backed_up(workspace, qtbot, monkeypatch
     with qtbot.waitSignal(check.damaged, timeout=5000):
         application.start_background_checks(workspace, check).join(30)
     assert not list(workspace.paths.backups.glob("auto-*.hwbackup"))
+
+
+def test_restore_from_the_window_then_sign_in_again(qtbot, workspace, installed, tmp_path,
+                                                    monkeypatch):  # fmt: skip
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from app.ui.application import ui_settings
+    from app.ui.main_window import MainWindow
+
+    CaseRegister(workspace).open_case(new_case(given="Before"))
+    info = back_up(workspace, tmp_path / "office.hwbackup")
+    CaseRegister(workspace).open_case(new_case(given="After"))
+    window = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(window)
+    window.show()
+    shown: list[str] = []
+    passwords = iter(["not the password", PASSWORD])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(info.path), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (next(passwords), True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, message, *a:
+                        shown.append(message) or QMessageBox.StandardButton.Yes)  # fmt: skip
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, message, *a: shown.append(message))  # fmt: skip
+    assert window.restore_action.isEnabled()
+    window.restore_action.trigger()  # a wrong password: refused, nothing changed, still open
+    assert shown[-1] == "Wrong user name or password."
+    assert window.isVisible() and window.model.rowCount() == 2
+    with qtbot.waitSignal(window.sign_out_requested, timeout=10_000):
+        window.restore_action.trigger()
+    assert shown[-1].startswith("Backup restored.")
+    assert count(installed) == 1
+    assert "kept in" in shown[-1]
+
+
+def test_work_folders_of_a_killed_backup_are_swept_next_time(workspace, tmp_path):
+    dead = tmp_path / ".homeward-backup-999999999-abc"  # no such process
+    alive = tmp_path / f".homeward-backup-{os.getpid()}-def"  # a backup running now
+    other = tmp_path / ".homeward-backup-notes"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "homeward.db").write_bytes(b"half a copy")
+    back_up(workspace, tmp_path / "office.hwbackup")
+    assert not dead.exists() and alive.exists() and other.exists()

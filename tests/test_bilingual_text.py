@@ -180,6 +180,7 @@ def test_the_interpreter_types_the_version_beside_the_counsellors_text(qtbot, wo
     qtbot.waitUntil(description.theirs.isVisible)  # a new item is shown once laid out
     qtbot.keyClicks(description.text, "Two sewing machines and fabric.")
     type_text(description.theirs, RU_ITEM)
+
     def saved() -> bool:
         answers = stored(workspace, case_number, "plan")
         items = answers.get("assistance_items") or [{}]

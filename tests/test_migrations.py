@@ -5,12 +5,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from app.store.engine import open_engine
 from app.store.keyring import new_store_key
 from app.store.migrate import alembic_config, current_revision, head_revision, upgrade
-from app.store.models import Base
+from app.store.models import AuditEvent, Base
 from app.store.search import SEARCH_TABLE, is_search_table
 
 
@@ -76,4 +76,38 @@ def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     assert "form_response" not in inspect(engine).get_table_names()
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_resealing_the_audit_chain_keeps_it_whole_and_says_if_it_was_broken(tmp_path, tampered):
+    """Revision 0005 moves the chain to salted content digests; it re-seals every event and
+    records whether the chain held under the earlier rule, so a re-seal never hides a break."""
+    import json
+    import uuid
+
+    from sqlalchemy.orm import Session
+
+    from app.store import audit
+
+    engine = open_engine(tmp_path / "store.db", new_store_key())
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+        for number in range(3):
+            connection.execute(
+                text("INSERT INTO audit_event (uuid, at, action, detail, note) "
+                     "VALUES (:uuid, :at, 'case.opened', :detail, '')"),
+                {"uuid": uuid.uuid4().hex, "detail": json.dumps({"n": number}),
+                 "at": f"2026-01-0{number + 1} 10:00:00.000000"},
+            )  # fmt: skip
+        command.upgrade(alembic_config(connection), "0004")
+        if tampered:
+            connection.execute(text("UPDATE audit_event SET detail = '{\"n\": 9}' WHERE id = 2"))
+        command.upgrade(alembic_config(connection), "head")
+    with Session(engine) as session:
+        report = audit.verify(session)
+        last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert report.broken is None and report.events == 4
+    assert last.action == "audit.resealed"
+    assert last.detail == {"events": 3, "earlier_chain_broken_at": 2 if tampered else None}
     engine.dispose()

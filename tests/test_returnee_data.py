@@ -61,3 +61,25 @@ def test_command_line(tmp_path):
     done = homeward(data, "returnee-data", number, "--to", str(out))
     assert done.returncode == 0, done.stderr
     assert (out / f"{number}-returnee-data" / f"{number}.json").is_file()
+
+
+def test_export_from_the_window(qtbot, workspace, installed, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from app.ui.application import ui_settings
+    from app.ui.main_window import MainWindow
+
+    number = CaseRegister(workspace).open_case(new_case(given="Lan", family="Tran")).case_number
+    window = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.returnee_data_action.isEnabled()  # nothing selected yet
+    assert window.select_case(number)
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, message, *a: shown.append(message))  # fmt: skip
+    window.returnee_data_action.trigger()
+    document = tmp_path / f"{number}-returnee-data" / f"{number}.json"
+    assert json.loads(document.read_text(encoding="utf-8"))["case"]["row"]["given_name"] == "Lan"
+    assert str(document.parent) in shown[-1]

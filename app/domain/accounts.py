@@ -37,11 +37,14 @@ class Permission(enum.StrEnum):
     REVIEW_CASES = "review_cases"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_OFFICE = "manage_office"
+    ERASE_CASES = "erase_cases"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset({Permission.WORK_ON_CASES}),
-    Role.SUPERVISOR: frozenset({Permission.WORK_ON_CASES, Permission.REVIEW_CASES}),
+    Role.SUPERVISOR: frozenset(
+        {Permission.WORK_ON_CASES, Permission.REVIEW_CASES, Permission.ERASE_CASES}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -236,3 +236,19 @@ class CaseIdentityLocked(HomewardError):
     template = N_(
         "Case {case_number} is {status}: its returnee and household can no longer be changed."
     )
+
+
+class ErasureNotConfirmed(HomewardError):
+    code = "HW060"
+    exit_code = 2
+    template = N_(
+        "To erase case {case_number}, type its number again to confirm; nothing was erased."
+    )
+
+
+class OperationCancelled(HomewardError):
+    """The person cancelled long work; shown nowhere (a cancel is silent), nothing kept."""
+
+    code = "HW061"
+    exit_code = 130
+    template = N_("Cancelled: nothing was changed.")

@@ -69,11 +69,14 @@ def _write(workspace: Workspace, out: Path) -> BackupInfo:
 def restore(paths: DataPaths, source: Path, username: str | None, password: str) -> Path:
     """Put the backup ``source`` in place of this installation's store and key ring, once it
     is checked whole and opened with ``password``. Returns where the replaced files were
-    kept. Refused while a window has the data folder open."""
-    if holder := window_holder(paths):
+    kept. Refused while another process's window has the data folder open (the window
+    itself restores after closing its store)."""
+    if (holder := window_holder(paths)) and holder != os.getpid():
         raise WindowOpen(pid=holder)
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=paths.root, prefix=".restore-") as folder:
+    backup.sweep_leftovers(paths.root, backup.RESTORE_WORK_PREFIX)
+    prefix = f"{backup.RESTORE_WORK_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(dir=paths.root, prefix=prefix) as folder:
         unpacked = Path(folder)
         try:
             backup.read_backup(source, unpacked)
@@ -123,4 +126,3 @@ def window_holder(paths: DataPaths) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return pid
-

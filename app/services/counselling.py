@@ -198,9 +198,7 @@ class Counselling:
             form = self.forms.version(form_id, response.form_version)
             problems = validate(form, response.answers, today or dt.date.today())
             if form_id == "plan":
-                problems.update(
-                    self._budget_problems(form, state, response.answers, budget_rules)
-                )
+                problems.update(self._budget_problems(form, state, response.answers, budget_rules))
             if problems:
                 raise StepIncomplete(problems, step=Msgid(STEP_LABELS[form_id]))
             if form_id == "consent" and any(

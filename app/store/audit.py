@@ -4,6 +4,11 @@ removed afterwards (with a database tool, bypassing Homeward) breaks the chain f
 
 Hashes are sealed just before the commit, when the transaction already holds SQLite's write
 lock: no other writer can slip an event in between, so the chain has no forks.
+
+The chain covers a salted digest of each event's detail and note rather than the text. When a
+case is erased its events lose detail, note and salt (they may name the returnee); their
+digests stay, so the chain still verifies, and the random salt keeps the digest from being
+guessed back. An event without its salt is accepted only for a case that has a tombstone.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.models import AuditEvent, Case
+from app.store.models import AuditEvent, Case, CaseTombstone
 
 CHAIN_START = "0" * 64
 _UNSEALED = "homeward.audit.unsealed"
@@ -29,39 +36,50 @@ def record(
     *,
     user_id: int | None,
     case: Case | None = None,
+    case_uuid: uuid.UUID | None = None,
     detail: dict[str, object] | None = None,
 ) -> AuditEvent:
+    """Add an event to the session; ``case_uuid`` names a case that no longer has a row."""
     audit_event = AuditEvent(
         action=action,
         user_id=user_id,
         case_id=case.id if case is not None else None,
-        case_uuid=case.uuid if case is not None else None,
+        case_uuid=case.uuid if case is not None else case_uuid,
         case_revision=case.revision if case is not None else None,
         detail=detail or {},
+        detail_salt=secrets.token_hex(16),
     )
     session.add(audit_event)
     session.info.setdefault(_UNSEALED, []).append(audit_event)
     return audit_event
 
 
+def _json(document: object) -> bytes:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str).encode("utf-8")  # fmt: skip
+
+
+def content_digest(salt: str, detail: dict[str, object] | None, note: str | None) -> str:
+    """The salted digest of what an event says beyond its bare facts."""
+    body = _json({"detail": detail or {}, "note": note or ""})
+    return hashlib.sha256(salt.encode("ascii") + b"\n" + body).hexdigest()
+
+
 def canonical(audit_event: AuditEvent) -> bytes:
-    """What the hash covers: everything an event says, in one fixed spelling. (The case's
-    row number is left out: it goes when a case is erased, the case UUID stays.)"""
+    """What the hash covers: the event's facts and its content digest, in one fixed spelling.
+    (The case's row number is left out: it goes when a case is erased, the UUID stays.)"""
     at = audit_event.at
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC).replace(tzinfo=None)
-    document = {
+    return _json({
         "uuid": str(audit_event.uuid),
         "at": at.isoformat(timespec="microseconds"),
         "user": audit_event.user_id,
         "case": str(audit_event.case_uuid) if audit_event.case_uuid else None,
         "revision": audit_event.case_revision,
         "action": audit_event.action,
-        "detail": audit_event.detail or {},
-        "note": audit_event.note or "",
-    }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode("utf-8")  # fmt: skip
+        "content": audit_event.detail_digest,
+    })  # fmt: skip
 
 
 def chain_hash(previous: str, audit_event: AuditEvent) -> str:
@@ -84,9 +102,24 @@ def _seal(session: Session) -> None:
     )
     previous = previous or CHAIN_START
     for audit_event in events:
+        salt = audit_event.detail_salt or secrets.token_hex(16)
+        audit_event.detail_salt = salt
+        audit_event.detail_digest = content_digest(salt, audit_event.detail, audit_event.note)
         audit_event.prev_hash = previous
         audit_event.hash = previous = chain_hash(previous, audit_event)
     session.flush()
+
+
+def redact_case(session: Session, case_uuid: uuid.UUID) -> int:
+    """Blank the detail, note and salt of every event of an erased case (its tombstone must
+    be added in the same transaction). Returns how many events were redacted."""
+    result = session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.case_uuid == case_uuid, AuditEvent.detail_salt.is_not(None))
+        .values(detail={}, note="", detail_salt=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _forget(session: Session) -> None:
@@ -115,17 +148,31 @@ class ChainReport:
     broken: Break | None
 
 
+def _fits(previous: str, audit_event: AuditEvent, erased: set[uuid.UUID]) -> bool:
+    if audit_event.prev_hash != previous:
+        return False
+    if audit_event.hash != chain_hash(previous, audit_event):
+        return False
+    if audit_event.detail_salt is None:  # redacted: only an erased case's events may be
+        return audit_event.case_uuid in erased and not audit_event.detail and not audit_event.note
+    digest = content_digest(audit_event.detail_salt, audit_event.detail, audit_event.note)
+    return digest == audit_event.detail_digest
+
+
+def _erased(session: Session) -> set[uuid.UUID]:
+    return set(session.scalars(select(CaseTombstone.case_uuid)))
+
+
 def verify(session: Session) -> ChainReport:
     """Walk the whole chain in order; report the first event that does not fit."""
     previous, count, last_at = CHAIN_START, 0, None
+    erased = _erased(session)
     for audit_event in _in_order(session):
         count += 1
         last_at = audit_event.at
-        if audit_event.prev_hash != previous or audit_event.hash != chain_hash(
-            previous, audit_event
-        ):
+        if not _fits(previous, audit_event, erased):
             return ChainReport(count, last_at, Break(count, audit_event.at, audit_event.action))
-        previous = audit_event.hash
+        previous = audit_event.hash or ""
     return ChainReport(count, last_at, None)
 
 
@@ -146,9 +193,6 @@ def holds_for(session: Session, events: list[AuditEvent]) -> bool:
             .order_by(AuditEvent.id.desc())
             .limit(1)
         )
-        previous = before or CHAIN_START
-        if audit_event.prev_hash != previous:
-            return False
-        if audit_event.hash != chain_hash(previous, audit_event):
+        if not _fits(before or CHAIN_START, audit_event, set()):
             return False
     return True

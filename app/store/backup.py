@@ -77,12 +77,44 @@ def check_store(path: Path, store_key: bytes) -> None:
         connection.close()
 
 
+BACKUP_WORK_PREFIX = ".homeward-backup-"
+RESTORE_WORK_PREFIX = ".restore-"
+
+
+def sweep_leftovers(folder: Path, prefix: str) -> None:
+    """Remove the work folders (``<prefix><pid>-…``) of backups or restores whose process was
+    killed half-way; a folder whose process still runs, or of another name, stays."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry.name.removeprefix(prefix).split("-", 1)[0]
+        if not entry.name.startswith(prefix) or not pid_text.isdigit() or entry.is_symlink():
+            continue
+        if not entry.is_dir() or _running(int(pid_text)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def write_backup(paths: DataPaths, engine: Engine, store_key: bytes, out: Path,
                  installation: str) -> BackupInfo:  # fmt: skip
     """Write a checked backup to ``out``; the previous file there stays until the new one is
     whole."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".homeward-backup-") as folder:
+    sweep_leftovers(out.parent, BACKUP_WORK_PREFIX)
+    prefix = f"{BACKUP_WORK_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=prefix) as folder:
         store_copy = Path(folder) / STORE
         copy_store(engine, store_copy)
         check_store(store_copy, store_key)

@@ -66,6 +66,8 @@ class Installation(Base):
     # Office-set rates to EUR as decimal strings, used to check plans against the cap.
     exchange_rates: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     exchange_rates_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Ended cases (closed or withdrawn) untouched this many years are due for erasure.
+    retention_years: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     office: Mapped[Office] = relationship()
@@ -286,3 +288,22 @@ class AuditEvent(Base):
     # removed event breaks every link after it.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # The chain covers a salted digest of detail and note, not the text itself: erasing a
+    # case blanks its events' detail, note and salt, and the chain still verifies.
+    detail_digest: Mapped[str | None] = mapped_column(String(64))
+    detail_salt: Mapped[str | None] = mapped_column(String(32))
+
+
+class CaseTombstone(Base):
+    """What is left of an erased case: enough to refuse it if an old bundle brings it back,
+    and to say who erased it, when and why. No personal data."""
+
+    __tablename__ = "case_tombstone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_uuid: Mapped[uuid.UUID] = mapped_column(unique=True)
+    case_number: Mapped[str] = mapped_column(String(24))
+    office_code: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(16))
+    erased_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

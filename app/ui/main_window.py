@@ -51,7 +51,13 @@ from app.ui.case_detail import CaseDetailPane
 from app.ui.case_history import CaseHistoryDialog
 from app.ui.case_progress_dialog import MoveCaseDialog
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
+from app.ui.data_protection import (
+    choose_backup_to_restore,
+    export_returnee_data_to_folder,
+    restore_backup_file,
+)
 from app.ui.edit_case_dialog import EditCaseDialog
+from app.ui.erase_dialog import EraseCaseDialog
 from app.ui.errors import show_error
 from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.idle_lock import IdleLock
@@ -60,6 +66,7 @@ from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
 from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.print_dialog import PrintDialog
+from app.ui.retention_dialog import RetentionPurgeDialog
 from app.ui.session.window import SessionWindow
 
 SEARCH_DELAY_MS = 150
@@ -169,9 +176,24 @@ class MainWindow(QMainWindow):
         self.accounts_action.setEnabled(may(workspace.user.role, Permission.MANAGE_ACCOUNTS))
         self.password_action = QAction(self)
         self.password_action.triggered.connect(self.open_change_password)
+        self.erase_action = QAction(self)
+        self.erase_action.triggered.connect(self.open_erase_case)
+        self.returnee_data_action = QAction(self)
+        self.returnee_data_action.triggered.connect(self.export_returnee_data)
+        self.purge_action = QAction(self)
+        self.purge_action.triggered.connect(self.open_retention_purge)
+        self.purge_action.setEnabled(may(workspace.user.role, Permission.ERASE_CASES))
+        self.restore_action = QAction(self)
+        self.restore_action.triggered.connect(self.restore_backup)
+        self.restore_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
         # actions on the selected case: greyed while none is selected
         self.case_actions = (self.session_action, self.edit_action, self.print_action,
                              self.move_action, self.history_action)  # fmt: skip
+        # greyed also for a role that may not use them
+        self.guarded_case_actions = {
+            self.erase_action: Permission.ERASE_CASES,
+            self.returnee_data_action: Permission.REVIEW_CASES,
+        }
 
         self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.new_case_action)
@@ -190,10 +212,15 @@ class MainWindow(QMainWindow):
         self.case_menu.addAction(self.move_action)
         self.case_menu.addAction(self.history_action)
         self.case_menu.addAction(self.print_action)
+        self.case_menu.addSeparator()
+        self.case_menu.addAction(self.returnee_data_action)
+        self.case_menu.addAction(self.erase_action)
         self.office_menu = self.menuBar().addMenu("")
         self.office_menu.addAction(self.budget_action)
         self.office_menu.addAction(self.accounts_action)
         self.office_menu.addAction(self.backup_action)
+        self.office_menu.addAction(self.restore_action)
+        self.office_menu.addAction(self.purge_action)
         self.office_menu.addSeparator()
         self.office_menu.addAction(self.remove_demo_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -258,6 +285,10 @@ class MainWindow(QMainWindow):
         self.accounts_action.setText(_("&Accounts…"))
         self.backup_action.setText(_("Back &up to a file…"))
         self.password_action.setText(_("Change my &password…"))
+        self.erase_action.setText(_("E&rase case…"))
+        self.returnee_data_action.setText(_("E&xport the returnee's data…"))
+        self.purge_action.setText(_("Retention &purge…"))
+        self.restore_action.setText(_("&Restore from a backup…"))
         self.case_menu.setTitle(_("&Case"))
         self.office_menu.setTitle(_("&Office"))
         self.file_menu.setTitle(_("&File"))
@@ -422,6 +453,63 @@ class MainWindow(QMainWindow):
             6000,
         )
 
+    def open_erase_case(self) -> EraseCaseDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        window = self.sessions.get(row.case_number)
+        if window is not None and shiboken6.isValid(window) and not window.close():
+            return None  # its answers could not be saved and the counsellor kept it open
+        dialog = EraseCaseDialog(self.workspace, row.case_number, self)
+        dialog.erased.connect(self._case_erased)
+        dialog.show()
+        return dialog
+
+    def open_retention_purge(self) -> RetentionPurgeDialog | None:
+        for window in list(self.sessions.values()):  # one of them may be an ended case
+            if shiboken6.isValid(window) and not window.close():
+                return None
+        dialog = RetentionPurgeDialog(self.workspace, self)
+        dialog.purged.connect(self._cases_purged)
+        dialog.show()
+        return dialog
+
+    def export_returnee_data(self) -> Path | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        window = self.sessions.get(row.case_number)
+        if window is not None and shiboken6.isValid(window) and not window.save_now():
+            return None
+        return export_returnee_data_to_folder(self, self.workspace, row.case_number)
+
+    def restore_backup(self) -> bool:
+        """Put a backup in place of the store, then hand back to the sign-in: the sessions
+        are saved and closed first, and the replaced store is kept aside."""
+        choice = choose_backup_to_restore(self, self.workspace.user.username)
+        if choice is None:
+            return False
+        for window in list(self.sessions.values()):
+            if shiboken6.isValid(window) and not window.close():
+                return False
+        self.save_state()
+        if not restore_backup_file(self, self.workspace, choice):
+            return False
+        self.sign_out_requested.emit()
+        return True
+
+    def _case_erased(self, case_number: str) -> None:
+        self.sessions.pop(case_number, None)
+        self.model.reload()
+        self.table.selectionModel().clearSelection()
+        self._case_selected(None)
+        self.statusBar().showMessage(_("Case {number} erased.").format(number=case_number), 8000)
+
+    def _cases_purged(self, count: int) -> None:
+        self.model.reload()
+        self.table.selectionModel().clearSelection()
+        self._case_selected(None)
+
     def sign_out(self) -> None:
         """Close every session (saving what was typed), then hand back to the sign-in."""
         for window in list(self.sessions.values()):
@@ -509,6 +597,8 @@ class MainWindow(QMainWindow):
     def _case_selected(self, row: CaseRow | None) -> None:
         for action in self.case_actions:
             action.setEnabled(row is not None)
+        for action, permission in self.guarded_case_actions.items():
+            action.setEnabled(row is not None and may(self.workspace.user.role, permission))
         if row is None:
             self.detail.show_case(None)
             return
