@@ -192,8 +192,8 @@ def test_retention_purge_from_the_window_with_its_report(qtbot, workspace, insta
     dialog = window.findChild(RetentionPurgeDialog, "retentionPurgeDialog")
     assert "1 ended case is past" in dialog.summary.text()
     assert dialog.table.item(0, 0).text() == old
-    qtbot.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)
-    assert dialog.summary.text() == "1 case erased."
+    qtbot.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)  # off the window's thread
+    qtbot.waitUntil(lambda: dialog.summary.text() == "1 case erased.", timeout=10_000)
     assert old in dialog.report_view.toPlainText()
     out = tmp_path / "purge.txt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))

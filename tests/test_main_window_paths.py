@@ -142,7 +142,7 @@ def test_back_up_from_the_office_menu(qtbot, workspace, installed, tmp_path, mon
     window = main_window(qtbot, workspace, installed)
     monkeypatch.setattr("app.ui.main_window.QFileDialog.getSaveFileName",
                         lambda *args: (str(tmp_path / "office.hwbackup"), ""))  # fmt: skip
-    window.backup_action.trigger()
+    window.backup_action.trigger()  # written off the window's thread
+    qtbot.waitUntil(lambda: "checked" in window.statusBar().currentMessage(), timeout=20_000)
     with zipfile.ZipFile(tmp_path / "office.hwbackup") as bundle:
         assert {"homeward.db", "keyring.json", "homeward-backup.json"} <= set(bundle.namelist())
-    assert "checked" in window.statusBar().currentMessage()

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from app.config import DataPaths, output_problem
@@ -15,12 +16,13 @@ from app.domain.errors import (
     BackupUnusable,
     CannotWrite,
     Msgid,
+    OperationCancelled,
     StoreTooNew,
     WindowOpen,
 )
 from app.services.workspace import Workspace, unlock
 from app.store import audit, backup, migrate
-from app.store.backup import BackupError, BackupInfo
+from app.store.backup import BackupError, BackupInfo, Progress
 from app.store.engine import open_engine
 
 log = logging.getLogger("homeward.services")
@@ -29,12 +31,14 @@ SUFFIX = ".hwbackup"
 KEEP_AUTOMATIC = 7
 
 
-def back_up(workspace: Workspace, out: Path) -> BackupInfo:
-    """Write a checked backup of this installation to ``out`` (administrators)."""
+def back_up(workspace: Workspace, out: Path, progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> BackupInfo:  # fmt: skip
+    """Write a checked backup of this installation to ``out`` (administrators). A cancel
+    leaves the file that was at ``out`` (if any) as it was."""
     workspace.require(Permission.MANAGE_OFFICE)
     if problem := output_problem(workspace.paths, out):
         raise CannotWrite(path=str(out), reason=Msgid(problem))
-    info = _write(workspace, out)
+    info = _write(workspace, out, progress, cancelled)
     with workspace.transaction() as session:
         audit.record(session, "store.backed_up", user_id=workspace.user.id,
                      detail={"bytes": info.store_bytes})  # fmt: skip
@@ -56,10 +60,14 @@ def automatic_backup(workspace: Workspace, now: dt.datetime | None = None) -> Pa
     return target
 
 
-def _write(workspace: Workspace, out: Path) -> BackupInfo:
+def _write(workspace: Workspace, out: Path, progress: Progress | None = None,
+           cancelled: Callable[[], bool] | None = None) -> BackupInfo:  # fmt: skip
     try:
         return backup.write_backup(workspace.paths, workspace.engine, workspace.store_key,
-                                   out, str(workspace.installation.uuid))  # fmt: skip
+                                   out, str(workspace.installation.uuid), progress,
+                                   cancelled)  # fmt: skip
+    except backup.BackupCancelled:
+        raise OperationCancelled() from None
     except BackupError as error:
         raise BackupUnusable(path=str(out), reason=str(error)) from None
     except OSError as error:

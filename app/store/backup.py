@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,14 +49,31 @@ class BackupInfo:
     store_bytes: int
 
 
-def copy_store(engine: Engine, target: Path) -> None:
-    """A consistent, encrypted copy of the store into ``target`` (a new file)."""
+Progress = Callable[[int, int], None]
+PAGES_PER_STEP = 4096  # 16 MB of 4 KB pages between progress reports and cancel checks
+
+
+class BackupCancelled(Exception):
+    """The person cancelled; the half copy is thrown away with its work folder."""
+
+
+def copy_store(engine: Engine, target: Path, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> None:  # fmt: skip
+    """A consistent, encrypted copy of the store into ``target`` (a new file), in steps so
+    progress shows and a cancel is heard."""
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if cancelled is not None and cancelled():
+            raise BackupCancelled()
+        if progress is not None:
+            progress(total - remaining, total)
+
     raw = engine.raw_connection()
     try:
         copy = sqlcipher3.connect(str(target))
         try:
             copy.execute(f'PRAGMA key = "{engine.url.password}"')
-            raw.driver_connection.backup(copy)
+            raw.driver_connection.backup(copy, pages=PAGES_PER_STEP, progress=step)
         finally:
             copy.close()
     finally:
@@ -108,7 +126,8 @@ def _running(pid: int) -> bool:
 
 
 def write_backup(paths: DataPaths, engine: Engine, store_key: bytes, out: Path,
-                 installation: str) -> BackupInfo:  # fmt: skip
+                 installation: str, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> BackupInfo:  # fmt: skip
     """Write a checked backup to ``out``; the previous file there stays until the new one is
     whole."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +135,7 @@ def write_backup(paths: DataPaths, engine: Engine, store_key: bytes, out: Path,
     prefix = f"{BACKUP_WORK_PREFIX}{os.getpid()}-"
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=prefix) as folder:
         store_copy = Path(folder) / STORE
-        copy_store(engine, store_copy)
+        copy_store(engine, store_copy, progress, cancelled)
         check_store(store_copy, store_key)
         keyring = paths.keyring.read_bytes()
         created = dt.datetime.now(dt.UTC)

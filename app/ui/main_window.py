@@ -38,7 +38,7 @@ from app.domain.errors import HomewardError
 from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
-from app.services.backup import back_up
+from app.services.backup import BackupInfo, back_up
 from app.services.case_progress import latest_decision
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
@@ -68,6 +68,7 @@ from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.print_dialog import PrintDialog
 from app.ui.retention_dialog import RetentionPurgeDialog
 from app.ui.session.window import SessionWindow
+from app.ui.tasks import Task, run_task
 
 SEARCH_DELAY_MS = 150
 # Default widths; the name takes what is left, so the table never needs a horizontal scroll.
@@ -348,8 +349,9 @@ class MainWindow(QMainWindow):
     def open_budget(self) -> None:
         OfficeBudgetDialog(self.workspace, self).exec()
 
-    def back_up(self) -> Path | None:
-        """A checked backup file where the administrator chooses (a USB stick, say)."""
+    def back_up(self) -> Task | None:
+        """A checked backup file where the administrator chooses (a USB stick, say), written
+        off the window's thread."""
         name = f"homeward-{self.workspace.installation.office_code}-{dt.date.today()}.hwbackup"
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Back up to a file"), str(Path.home() / name), _("Backups (*.hwbackup)")
@@ -357,17 +359,15 @@ class MainWindow(QMainWindow):
         if not path:
             return None
         self._save_sessions()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            info = back_up(self.workspace, Path(path))
-        except HomewardError as error:
-            QApplication.restoreOverrideCursor()
-            show_error(self, error)
-            return None
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(_("Backup written to {path} and checked.").format(
-            path=info.path), 8000)  # fmt: skip
-        return info.path
+        workspace, out = self.workspace, Path(path)
+
+        def done(info: BackupInfo) -> None:
+            self.statusBar().showMessage(_("Backup written to {path} and checked.").format(
+                path=info.path), 8000)  # fmt: skip
+
+        return run_task(self, _("Writing the backup…"),
+                        lambda progress, cancelled: back_up(workspace, out, progress, cancelled),
+                        done)  # fmt: skip
 
     def open_accounts(self) -> AccountsDialog:
         dialog = AccountsDialog(self.workspace, self)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +34,7 @@ from app.services.erasure import (
 )
 from app.services.workspace import Workspace
 from app.ui.formatting import date_text
+from app.ui.tasks import run_task
 
 
 class RetentionPurgeDialog(QDialog):
@@ -94,23 +94,26 @@ class RetentionPurgeDialog(QDialog):
         self.resize(620, 440)
 
     def _purge(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.report = purge_retention(self.workspace)
-        except HomewardError as error:
-            self.message.setText(translate_error(error))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
+        """Off the window's thread; a cancel erases none of the cases (one transaction)."""
+        self.purge_button.setEnabled(False)
+        workspace = self.workspace
+        task = run_task(self, _("Erasing the cases past the retention period…"),
+                        lambda progress, cancelled: purge_retention(
+                            workspace, progress=progress, cancelled=cancelled),
+                        self._purged)  # fmt: skip
+        task.ended.connect(lambda: self.purge_button.setEnabled(self.report is None))
+
+    def _purged(self, report: PurgeReport) -> None:
+        self.report = report
         self.table.hide()
         self.purge_button.hide()
-        self.summary.setText(fill(ngettext("{count} case erased.", "{count} cases erased.",
-                                           len(self.report.erased)),
-                                  count=len(self.report.erased)))  # fmt: skip
-        self.report_view.setPlainText(purge_report_text(self.report))
+        count = len(report.erased)
+        erased = ngettext("{count} case erased.", "{count} cases erased.", count)
+        self.summary.setText(fill(erased, count=count))
+        self.report_view.setPlainText(purge_report_text(report))
         self.report_view.show()
         self.save_button.show()
-        self.purged.emit(len(self.report.erased))
+        self.purged.emit(len(report.erased))
 
     def _save(self) -> None:
         if self.report is None:
