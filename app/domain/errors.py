@@ -252,3 +252,75 @@ class OperationCancelled(HomewardError):
     code = "HW061"
     exit_code = 130
     template = N_("Cancelled: nothing was changed.")
+
+
+class KeyFingerprintMismatch(HomewardError):
+    code = "HW062"
+    exit_code = 2
+    template = N_(
+        "The key in this file has the fingerprint {fingerprint}, not the one given: it was not "
+        "trusted. Ask the sender to read their fingerprint again."
+    )
+
+
+class KeyRoleRefused(HomewardError):
+    code = "HW063"
+    exit_code = 2
+    template = N_(
+        "This is the key of an installation in the role {role}: an office trusts only its "
+        "headquarters' key, and headquarters only offices' keys."
+    )
+
+
+class KeyNotTrusted(HomewardError):
+    code = "HW064"
+    exit_code = 3
+    template = N_("The key {fingerprint} is not trusted here (unknown, replaced or revoked).")
+
+
+class PeerKeyConflict(HomewardError):
+    code = "HW065"
+    exit_code = 2
+    template = N_(
+        "A key of {office} is already trusted ({fingerprint}). A new one is accepted only "
+        "through a rotation statement signed by the old key, or after revoking the old key."
+    )
+
+
+class NoHeadquartersKey(HomewardError):
+    code = "HW066"
+    exit_code = 3
+    template = N_(
+        "No headquarters key is trusted yet: get HQ's key file and trust it first "
+        "('homeward keys trust FILE --fingerprint …' or Office ▸ Keys)."
+    )
+
+
+class NothingToExport(HomewardError):
+    code = "HW067"
+    exit_code = 0
+    template = N_("Nothing new to send: no bundle was written.")
+
+
+class UnknownOffice(HomewardError):
+    code = "HW068"
+    exit_code = 2
+    template = N_("No trusted office {office}: trust its key first.")
+
+
+class BundleOutOfOrder(HomewardError):
+    code = "HW069"
+    exit_code = 5
+    template = N_(
+        "This bundle from {office} is number {sequence}, but number {last} was already "
+        "imported, or the series does not follow on from it: it was refused and nothing changed."
+    )
+
+
+class BundleSenderMismatch(HomewardError):
+    code = "HW070"
+    exit_code = 5
+    template = N_(
+        "This bundle claims to come from {office}, but its signature is not that office's "
+        "trusted key: it was refused and nothing changed."
+    )

@@ -324,6 +324,12 @@ class FormRegistry:
             return self.current(form_id)
         return found
 
+    def knows(self, form_id: str, version: str, digest: str) -> bool:
+        """Whether this exact definition (id, version and file digest) is installed: answers
+        given under anything else cannot be read here with certainty."""
+        found = self._by_version.get((form_id, version))
+        return found is not None and found.digest == digest
+
     @property
     def form_ids(self) -> tuple[str, ...]:
         return tuple(self._current)

@@ -78,7 +78,7 @@ def erase_case(
         case = load_case(session, case_number)
         if CaseNumber.parse(confirmation) != CaseNumber.parse(case.case_number):
             raise ErasureNotConfirmed(case_number=case.case_number)
-        return _erase(session, case, reason, workspace.user.id, _office_code(session, case))
+        return erase_loaded_case(session, case, reason, workspace.user.id)
 
 
 def retention_years(workspace: Workspace) -> int:
@@ -128,8 +128,8 @@ def purge_retention(
         for done, case in enumerate(cases):
             if cancelled is not None and cancelled():
                 raise OperationCancelled()
-            office = _office_code(session, case)
-            erased.append(_erase(session, case, ErasureReason.RETENTION, workspace.user.id, office))
+            erased.append(erase_loaded_case(session, case, ErasureReason.RETENTION,
+                                            workspace.user.id))  # fmt: skip
             if progress is not None:
                 progress(done + 1, len(cases))
         audit.record(session, "retention.purged", user_id=workspace.user.id,
@@ -155,9 +155,12 @@ def _office_code(session: Session, case: Case) -> str:
     return session.get_one(Office, case.office_id).code
 
 
-def _erase(
-    session: Session, case: Case, reason: ErasureReason, user_id: int, office_code: str
+def erase_loaded_case(
+    session: Session, case: Case, reason: ErasureReason, user_id: int
 ) -> ErasedCase:
+    """Erase ``case`` within the caller's transaction (also used when a bundle brings an
+    office's tombstone to HQ)."""
+    office_code = _office_code(session, case)
     number, case_uuid, status, last_change = (
         case.case_number, case.uuid, CaseStatus(case.status), case.updated_at
     )  # fmt: skip

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -112,6 +113,11 @@ class Case(Base):
     country_of_return: Mapped[str] = mapped_column(String(2), index=True)
     region_of_return: Mapped[str] = mapped_column(String(100), default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Bundles: at an office, the last revision HQ's receipt acknowledged (export sends what is
+    # newer); at HQ, the office's revision last applied. ``sync_base`` holds the case's fields
+    # as of that revision: the common ancestor of a three-way merge.
+    synced_revision: Mapped[int | None] = mapped_column(Integer)
+    sync_base: Mapped[dict[str, object] | None] = mapped_column(JSON)
     # Synthetic cases from ``homeward demo``: marked so they are never taken for real ones.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -262,6 +268,8 @@ class CaseDecision(Base):
     plan_revision: Mapped[int | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # At HQ: when the decision left in a return bundle for its office.
+    sent_at: Mapped[dt.datetime | None]
 
     case: Mapped[Case] = relationship(back_populates="decisions")
     recorded_by: Mapped[UserAccount | None] = relationship()
@@ -307,3 +315,121 @@ class CaseTombstone(Base):
     reason: Mapped[str] = mapped_column(String(16))
     erased_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # At an office: when HQ's receipt confirmed the tombstone arrived (until then it is
+    # sent in every bundle).
+    acknowledged_at: Mapped[dt.datetime | None]
+
+
+class InstallationKey(Base):
+    """This installation's signing and encryption keys. The private half is sealed with the
+    store key (AES-GCM), so it is protected the same way on SQLCipher and on PostgreSQL."""
+
+    __tablename__ = "installation_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    public_keys: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[dt.datetime | None]
+
+
+class Peer(Base):
+    """Another installation whose public keys a person checked and trusted: the office's HQ,
+    or at HQ each office."""
+
+    __tablename__ = "peer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    installation_uuid: Mapped[uuid.UUID] = mapped_column(index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    office_code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    public_keys: Mapped[bytes] = mapped_column(LargeBinary)
+    trusted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    trusted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    revoked_at: Mapped[dt.datetime | None]
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class BundleEntry(Base):
+    """The bundle ledger: every bundle written or imported, keyed by its signed id, so a
+    resend changes nothing and a gap in a sender's sequence shows."""
+
+    __tablename__ = "bundle_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "out" or "in"
+    kind: Mapped[str] = mapped_column(String(16))
+    peer_id: Mapped[int | None] = mapped_column(ForeignKey("peer.id"), index=True)
+    sender_installation: Mapped[uuid.UUID] = mapped_column(index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    bundle_hash: Mapped[str] = mapped_column(String(64))
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime]
+    processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[dt.datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CaseArrival(Base):
+    """What became of one case revision of one bundle: applied, already there, a conflict,
+    quarantined (with why), or refused because the case was erased."""
+
+    __tablename__ = "case_arrival"
+    __table_args__ = (UniqueConstraint("bundle_id", "case_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    case_uuid: Mapped[uuid.UUID] = mapped_column(index=True)
+    case_number: Mapped[str] = mapped_column(String(24))
+    revision: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reported_at: Mapped[dt.datetime | None]  # at HQ: sent back in a receipt
+
+
+class CaseConflict(Base):
+    """One field changed both at the office and at HQ since their common revision: a person
+    chooses (office, HQ, or an edit); the choice travels back in the next return bundle."""
+
+    __tablename__ = "case_conflict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_uuid: Mapped[uuid.UUID] = mapped_column(index=True)
+    case_number: Mapped[str] = mapped_column(String(24))
+    field: Mapped[str] = mapped_column(String(200))
+    base_value: Mapped[object | None] = mapped_column(JSON)
+    office_value: Mapped[object | None] = mapped_column(JSON)
+    hq_value: Mapped[object | None] = mapped_column(JSON)
+    bundle_id: Mapped[uuid.UUID]
+    office_revision: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolution: Mapped[str | None] = mapped_column(String(8))  # "office", "hq" or "edited"
+    resolved_value: Mapped[object | None] = mapped_column(JSON)
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ImportedEvent(Base):
+    """An event of an office's audit trail, as it arrived at HQ in a bundle: kept beside
+    HQ's own trail (whose chain covers only HQ's events), once per event."""
+
+    __tablename__ = "imported_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True)
+    office_code: Mapped[str] = mapped_column(String(8))
+    case_uuid: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    case_revision: Mapped[int | None]
+    at: Mapped[dt.datetime]
+    actor: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    hash: Mapped[str | None] = mapped_column(String(64))
+    bundle_id: Mapped[uuid.UUID]
