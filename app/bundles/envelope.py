@@ -534,6 +534,8 @@ def _refusal(
     if isinstance(error, pyrage.DecryptError):
         if "no matching keys" in str(error).lower():
             return BundleWrongRecipient(path=path)
+        if bundle.size < header_end + _AGE_NONCE + 17:  # not even one chunk after the header
+            return BundleIncomplete(path=path)
         return BundleDamaged(path=path)
     # A chunk failed its authentication: at the end, the file was cut or extended (age cannot
     # tell which); before the end, something in the middle was changed.
@@ -751,6 +753,8 @@ def _authenticate(
         signature = base64.b64decode(walk.signature, validate=True)
     except binascii.Error:
         signature = b""
+    if base64.b64encode(signature) != walk.signature:  # one spelling only, spare bits too
+        raise BundleSignatureInvalid(path=path)
     if not sender.verify(start.context, walk.header_json, signature):
         raise BundleSignatureInvalid(path=path)
     try:

@@ -360,7 +360,9 @@ def _open(
         sigs = [base64.b64decode(line, validate=True) for line in lines[1:]]
     except (StrictJsonError, binascii.Error):
         raise _refuse(context, DAMAGED) from None
-    if any(len(sig) != _SIGNATURE_BYTES for sig in sigs):
+    if any(len(sig) != _SIGNATURE_BYTES for sig in sigs) or lines[1:] != [
+        base64.b64encode(sig) for sig in sigs
+    ]:
         raise _refuse(context, DAMAGED)
     return body, document, sigs
 

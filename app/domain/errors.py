@@ -305,8 +305,8 @@ class NotABundle(BundleDamaged):
 
 class BundleIncomplete(BundleDamaged):
     template = N_(
-        "The bundle {path} is incomplete: it ends too early or has bytes added at its end, "
-        "for example after a copy that did not finish. Nothing was imported; copy it again "
+        "The bundle {path} is incomplete or damaged at its end (cut short, or bytes added), "
+        "for example by a copy that did not finish. Nothing was imported; copy it again "
         "from the sender."
     )
 
