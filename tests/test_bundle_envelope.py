@@ -792,6 +792,26 @@ def test_a_record_of_the_wrong_kind_is_a_programming_error(tmp_path, office, hq)
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "header", [{"sender_office": "sk"}, {"sequence": 0}, {"previous_hash": "9F" * 32}]
+)
+def test_a_header_the_reader_would_refuse_is_not_written(tmp_path, office, hq, header):
+    fields = dict(
+        kind=BundleKind.CASES,
+        sender_installation=INSTALLATION,
+        sender_office="SK",
+        sequence=1,
+        previous_hash=None,
+        records=[a_case(1)],
+        signer=office,
+        recipient=hq.public,
+    )
+    fields.update(header)
+    with pytest.raises(ValueError):
+        write_bundle(tmp_path / "bundle.hwb", **fields)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_existing_file_is_never_replaced(tmp_path, small, office, hq):
     target = tmp_path / "bundle.hwb"
     target.write_bytes(b"the bundle written yesterday")

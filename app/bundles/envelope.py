@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import enum
 import hashlib
 import os
@@ -203,7 +204,7 @@ def write_bundle(
     signer: InstallationKeys,
     recipient: PublicKeys,
     bundle_id: uuid.UUID | None = None,
-    created_at: Any = None,
+    created_at: dt.datetime | None = None,
 ) -> BundleSummary:
     """Write ``records`` to a new file at ``path``, signed by ``signer``, encrypted for
     ``recipient``. Atomic: a temporary file beside it is synced and renamed, and removed on
@@ -214,12 +215,14 @@ def write_bundle(
     if target.exists() or target.is_symlink():
         raise CannotWrite(path=str(target), reason=Msgid(ALREADY_THERE))
     written: list[tuple[BundleHeader, bytes]] = []
+    bundle_id = bundle_id or uuid.uuid4()
+    created_at = utc(created_at)
 
     def header_for(counts: dict[str, int], sha256: str, size: int) -> BundleHeader:
         return BundleHeader(
             context=CONTEXTS[kind],
             format_version=FORMAT_VERSION,
-            bundle_id=bundle_id or uuid.uuid4(),
+            bundle_id=bundle_id,
             kind=kind,
             sender_installation=sender_installation,
             sender_office=sender_office,
@@ -227,12 +230,16 @@ def write_bundle(
             recipient_key=recipient.fingerprint,
             sequence=sequence,
             previous_hash=previous_hash,
-            created_at=utc(created_at),
+            created_at=created_at,
             counts=counts,
             payload_sha256=sha256,
             payload_size=size,
         )
 
+    try:  # the header's own fields, checked before anything is written
+        _HEADER_DECODER.decode(_ENCODER.encode(header_for({}, "0" * 64, 0)))
+    except (msgspec.DecodeError, ValueError) as error:
+        raise ValueError(f"bundle header: {error}") from None
     source = _PlaintextSource(_plaintext(records, kind, signer, header_for, written))
     try:
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".homeward-", suffix=".part")
