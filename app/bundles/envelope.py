@@ -97,7 +97,7 @@ MAX_EXPANDED_BYTES = 4 * 1024**3
 _MAGIC_LINE_MAX = 32
 _SIGNATURE_LINE = 88  # base64 of 64 bytes
 _TRAILER_MAX = 8 + 1 + MAX_HEADER_BYTES + 1 + _SIGNATURE_LINE + 1
-_COMPRESSION_LEVEL = 6
+_COMPRESSION_LEVEL = 3  # zstd's default: higher levels cost much time for little here
 _MAX_WINDOW = 1 << 23
 _AGE_MAGIC = b"age-encryption.org/v1\n"
 _AGE_CHUNK = 64 * 1024 + 16  # one encrypted chunk of the age payload, tag included
@@ -355,23 +355,24 @@ class _PlaintextSource:
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = bytearray()
+        self._chunk = b""
+        self._at = 0
         self.error: BaseException | None = None
 
     def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes of the current chunk (a short read); b"" at the end."""
         try:
-            while size < 0 or len(self._buffer) < size:
+            while self._at >= len(self._chunk):
                 chunk = next(self._chunks, None)
                 if chunk is None:
-                    break
-                self._buffer += chunk
+                    return b""
+                self._chunk, self._at = chunk, 0
         except BaseException as error:
             self.error = error
             raise
-        if size < 0:
-            size = len(self._buffer)
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
+        end = len(self._chunk) if size < 0 else self._at + size
+        data = self._chunk[self._at : end]
+        self._at += len(data)
         return data
 
 
@@ -400,6 +401,10 @@ class _FileSink:
 # Reading -----------------------------------------------------------------------------------
 
 
+def too_large(path: Path, limit: int) -> BundleTooLarge:
+    return BundleTooLarge(path=str(path), limit_mb=-(-limit // (1024 * 1024)))
+
+
 class _BundleFile:
     """The file, opened once and refused unless regular and within the cap; each pass reads
     it from the start, never past the cap."""
@@ -424,14 +429,17 @@ class _BundleFile:
                 raise BundleNotAFile(path=str(path))
             self._check_size(now.st_size)
             self.size = now.st_size
-            self.head = self.file.read(64 * 1024)
+            self.head = self.file.read(64 * 1024)  # the age header, to say why age refused
+        except OSError as error:
+            self.file.close()
+            raise BundleUnreadable(path=str(path), reason=error.strerror or str(error)) from None
         except BaseException:
             self.file.close()
             raise
 
     def _check_size(self, size: int) -> None:
         if size > self.max_size:
-            raise BundleTooLarge(path=str(self.path), limit_mb=self.max_size // (1024 * 1024))
+            raise too_large(self.path, self.max_size)
 
     def close(self) -> None:
         self.file.close()
@@ -526,7 +534,7 @@ def _refusal(
     """Why age refused the file, said as precisely as the file allows."""
     path = str(bundle.path)
     if reader.too_large:
-        return BundleTooLarge(path=path, limit_mb=bundle.max_size // (1024 * 1024))
+        return too_large(bundle.path, bundle.max_size)
     if reader.error is not None:
         return BundleUnreadable(path=path, reason=reader.error.strerror or str(reader.error))
     head = bundle.head
