@@ -324,3 +324,109 @@ class BundleSenderMismatch(HomewardError):
         "This bundle claims to come from {office}, but its signature is not that office's "
         "trusted key: it was refused and nothing changed."
     )
+
+
+# Bundles and key documents (app.bundles). The codes name what a person does about it; the
+# subclasses say precisely what was found, each with its own message.
+
+
+class BundleFileRefused(HomewardError):
+    """The file itself cannot be taken: not a regular file, over the size cap, unreadable."""
+
+    code = "HW046"
+    exit_code = 2
+    template = N_("{path} cannot be imported as a bundle. Nothing was imported.")
+
+
+class BundleNotAFile(BundleFileRefused):
+    template = N_(
+        "{path} is not a file (it is a folder, a device or a pipe): choose the bundle file "
+        "itself. Nothing was imported."
+    )
+
+
+class BundleTooLarge(BundleFileRefused):
+    template = N_(
+        "The bundle {path} is larger than the limit of {limit_mb} MB. Nothing was imported."
+    )
+
+
+class BundleUnreadable(BundleFileRefused):
+    template = N_(
+        "The bundle {path} cannot be read ({reason}); if it is on a USB stick, check that the "
+        "stick is still plugged in. Nothing was imported."
+    )
+
+
+class BundleWrongRecipient(HomewardError):
+    code = "HW047"
+    exit_code = 2
+    template = N_(
+        "The bundle {path} was not written for this installation: it is encrypted for another "
+        "key. Nothing was imported."
+    )
+
+
+class BundleSenderUnknown(HomewardError):
+    code = "HW048"
+    exit_code = 3
+    template = N_(
+        "The bundle {path} was signed with a key this installation does not trust "
+        "({fingerprint}). Nothing was imported. Check that key with its sender by phone, "
+        "then trust it."
+    )
+
+
+class BundleDamaged(HomewardError):
+    """Damaged, altered, forged or of another kind: the bundle (or key document) is refused."""
+
+    code = "HW049"
+    exit_code = 2
+    template = N_(
+        "The bundle {path} is damaged or was changed after it was written. Nothing was imported."
+    )
+
+
+class NotABundle(BundleDamaged):
+    template = N_("{path} is not a Homeward bundle. Nothing was imported.")
+
+
+class BundleIncomplete(BundleDamaged):
+    template = N_(
+        "The bundle {path} is incomplete or damaged at its end (cut short, or bytes added), "
+        "for example by a copy that did not finish. Nothing was imported; copy it again "
+        "from the sender."
+    )
+
+
+class BundleTrailingData(BundleDamaged):
+    template = N_("The bundle {path} holds data after its signed end. Nothing was imported.")
+
+
+class BundleSignatureInvalid(BundleDamaged):
+    template = N_(
+        "The signature of the bundle {path} does not match its content: it was changed after "
+        "it was signed, or forged. Nothing was imported."
+    )
+
+
+class BundleWrongKind(BundleDamaged):
+    template = N_("{path} is {found}, not {expected}. Nothing was imported.")
+
+
+class BundleVersionUnsupported(BundleDamaged):
+    template = N_(
+        "The bundle {path} uses format version {version}, which this version of Homeward "
+        "cannot read. Nothing was imported; install the newer version of Homeward."
+    )
+
+
+class BundleRecordInvalid(BundleDamaged):
+    template = N_(
+        "The bundle {path} holds a record that breaks the bundle format (record {number}: "
+        "{problem}). Nothing was imported."
+    )
+
+
+class KeyDocumentInvalid(BundleDamaged):
+    template = N_("This is not a valid {expected}: {problem}. Nothing was changed.")
