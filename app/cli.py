@@ -225,6 +225,51 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--dry-run", action="store_true", help="list the cases due; erase none")
     purge.add_argument("--json", action="store_true")
 
+    keys = commands.add_parser(
+        "keys", help="this installation's bundle keys and the keys it trusts"
+    )
+    keys_commands = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    keys_show = keys_commands.add_parser("show", help="the public keys' fingerprint, to read aloud")
+    keys_show.add_argument("--json", action="store_true")
+    keys_export = keys_commands.add_parser("export", help="write the signed public key file")
+    keys_export.add_argument("--out", required=True, metavar="FILE")
+    keys_trust = keys_commands.add_parser(
+        "trust", help="trust HQ's key file (at an office) or an office's (at HQ)"
+    )
+    keys_trust.add_argument("key_file", metavar="FILE")
+    keys_trust.add_argument(
+        "--fingerprint", metavar="FP",
+        help="the fingerprint the sender read to you; without it, the file's is shown only",
+    )  # fmt: skip
+    keys_rotate = keys_commands.add_parser(
+        "rotate", help="new keys; writes the rotation statement for the peers"
+    )
+    keys_rotate.add_argument("--out", required=True, metavar="FILE")
+    keys_accept = keys_commands.add_parser(
+        "accept", help="apply a peer's rotation or revocation statement"
+    )
+    keys_accept.add_argument("key_file", metavar="FILE")
+    keys_revoke = keys_commands.add_parser("revoke", help="stop trusting a peer's key")
+    keys_revoke.add_argument("fingerprint", metavar="FP")
+    keys_list = keys_commands.add_parser("list", help="the keys this installation trusts")
+    keys_list.add_argument("--json", action="store_true")
+
+    export = commands.add_parser(
+        "export", help="write a bundle: cases for HQ (office) or receipts and decisions (hq)"
+    )
+    export.add_argument("--to", required=True, metavar="DIR|FILE", dest="export_to")
+    export.add_argument("--all", action="store_true", help="every case, not only what HQ lacks")
+    export.add_argument("--office", metavar="CODE", help="at HQ: the office to answer")
+    export.add_argument(
+        "--demo", action="store_true", help="include demo cases (training with a demo HQ)"
+    )
+    export.add_argument("--json", action="store_true")
+    import_ = commands.add_parser(
+        "import", help="import bundles (cases at HQ; receipts at an office)"
+    )
+    import_.add_argument("bundle_files", nargs="+", metavar="FILE")
+    import_.add_argument("--json", action="store_true")
+
     audit = commands.add_parser("audit", help="check the audit trail's hash chain")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_verify = audit_commands.add_parser("verify", help="report the first broken link")
@@ -742,6 +787,184 @@ def _cmd_purge(args: argparse.Namespace, paths: DataPaths) -> int:
     return 0
 
 
+def _cmd_keys(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services import keys
+
+    workspace = _unlock(args, paths)
+    try:
+        action = args.keys_command
+        if action == "show":
+            own = keys.own_keys(workspace)
+            if args.json:
+                _emit_json(
+                    {
+                        "fingerprint": own.fingerprint,
+                        "role": own.role,
+                        "office": own.office_code,
+                        "created_at": own.created_at.isoformat(),
+                    }
+                )
+            else:
+                print(
+                    _("Fingerprint of {office} ({role}): {fingerprint}").format(
+                        office=own.office_code, role=own.role, fingerprint=own.fingerprint
+                    )
+                )
+        elif action == "export":
+            fingerprint = keys.export_public_keys(workspace, _output_file(args.out, "out"))
+            print(
+                _("Public keys written to {path}. Fingerprint to read aloud: {fingerprint}").format(
+                    path=args.out, fingerprint=fingerprint
+                )
+            )
+        elif action == "trust":
+            path = Path(args.key_file)
+            if not args.fingerprint:
+                export = keys.inspect_key_export(path)
+                print(
+                    _(
+                        "{office} ({role}) has the fingerprint {fingerprint}. If the sender "
+                        "read you the same, run again with --fingerprint {fingerprint}."
+                    ).format(
+                        office=export.office_code, role=export.role, fingerprint=export.fingerprint
+                    )
+                )
+                return 1
+            trusted = keys.trust_key_export(workspace, path, args.fingerprint)
+            print(
+                _("{office} ({role}) is trusted: {fingerprint}").format(
+                    office=trusted.office_code, role=trusted.role, fingerprint=trusted.fingerprint
+                )
+            )
+        elif action == "rotate":
+            fingerprint = keys.rotate_own_keys(workspace, _output_file(args.out, "out"))
+            print(
+                _("New keys made ({fingerprint}). Send {path} to every peer.").format(
+                    fingerprint=fingerprint, path=args.out
+                )
+            )
+        elif action == "accept":
+            trusted = keys.accept_key_statement(workspace, Path(args.key_file))
+            state = _("revoked") if trusted.revoked else _("trusted")
+            print(f"{trusted.office_code} {trusted.fingerprint}: {state}")
+        elif action == "revoke":
+            trusted = keys.revoke_peer(workspace, args.fingerprint)
+            print(f"{trusted.office_code} {trusted.fingerprint}: {_('revoked')}")
+        else:
+            peers = keys.trusted_keys(workspace)
+            if args.json:
+                _emit_json(
+                    [
+                        {
+                            "office": p.office_code,
+                            "role": p.role,
+                            "name": p.name,
+                            "fingerprint": p.fingerprint,
+                            "revoked": p.revoked,
+                            "replaced_by": p.replaced_by,
+                            "trusted_at": p.trusted_at.isoformat(),
+                        }
+                        for p in peers
+                    ]
+                )
+            for peer in peers if not args.json else []:
+                state = (
+                    _("revoked")
+                    if peer.revoked
+                    else (_("replaced") if peer.replaced_by else _("trusted"))
+                )
+                print(f"{peer.office_code:8} {peer.role:6} {peer.fingerprint}  {state}")
+    finally:
+        workspace.close()
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.domain.errors import NothingToExport
+    from app.services.bundle_export import export_bundle
+
+    workspace = _unlock(args, paths)
+    try:
+        result = export_bundle(
+            workspace,
+            Path(args.export_to),
+            everything=args.all,
+            include_demo=args.demo,
+            office=args.office,
+        )
+    except NothingToExport as nothing:
+        print(translate_error(nothing))
+        return 0
+    finally:
+        workspace.close()
+    if args.json:
+        _emit_json(
+            {
+                "path": str(result.path),
+                "bundle_id": str(result.bundle_id),
+                "sequence": result.sequence,
+                "cases": result.cases,
+                "tombstones": result.tombstones,
+                "receipts": result.receipts,
+                "decisions": result.decisions,
+            }
+        )
+    else:
+        print(
+            _(
+                "Bundle {sequence} written to {path}: {cases} cases, {tombstones} erased, "
+                "{receipts} receipts, {decisions} decisions."
+            ).format(
+                sequence=result.sequence,
+                path=result.path,
+                cases=result.cases,
+                tombstones=result.tombstones,
+                receipts=result.receipts,
+                decisions=result.decisions,
+            )
+        )
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    from app.services.bundle_import import import_bundle, import_summary
+
+    workspace = _unlock(args, paths)
+    results = []
+    try:
+        for name in args.bundle_files:
+            results.append(import_bundle(workspace, Path(name)))
+    finally:
+        workspace.close()
+    if args.json:
+        _emit_json(
+            [
+                {
+                    "bundle_id": str(r.bundle_id),
+                    "from": r.sender_office,
+                    "sequence": r.sequence,
+                    "already_imported": r.already_imported,
+                    "new": r.new_cases,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                    "conflicts": r.conflicts,
+                    "erased": r.erased,
+                    "receipts": r.receipts,
+                    "decisions": r.decisions,
+                    "quarantined": [
+                        {"case_number": q.case_number, "reason": q.reason} for q in r.quarantined
+                    ],
+                    "missing": list(r.missing) if r.missing else None,
+                }
+                for r in results
+            ]
+        )
+    else:
+        for result in results:
+            print(import_summary(result))
+    return 0
+
+
 def _cmd_audit(args: argparse.Namespace, paths: DataPaths) -> int:
     from app.services.history import verify_audit_trail
 
@@ -882,6 +1105,9 @@ _HANDLERS: dict[str, Handler] = {
     "audit": _cmd_audit,
     "returnee-data": _cmd_returnee_data,
     "erase": _cmd_erase,
+    "keys": _cmd_keys,
+    "export": _cmd_export,
+    "import": _cmd_import,
     "purge": _cmd_purge,
     "recover": _cmd_recover,
     "backup": _cmd_backup,

@@ -401,3 +401,41 @@ def read_key_revocation(data: bytes, trusted: Callable[[str], PublicKeys | None]
     if not signer.verify(CONTEXT_KEY_REVOCATION, body, signature):
         raise _refuse(CONTEXT_KEY_REVOCATION, BAD_SIGNATURE)
     return document
+
+
+# Keeping public keys, and telling documents apart -----------------------------------------
+
+_PUBLIC = msgspec.json.Decoder(PublicKeys)
+
+
+def encode_public(keys: PublicKeys) -> bytes:
+    """Public keys as stored beside a trusted peer (the same strict JSON as in exports)."""
+    return _ENCODER.encode(keys)
+
+
+def decode_public(data: bytes) -> PublicKeys:
+    return decode(data, _PUBLIC)
+
+
+def document_context(data: bytes) -> str:
+    """The context string a signed key document claims (not yet checked), so the reader can
+    hand it to the right ``read_…`` function; "" if there is none."""
+    first = data[: MAX_KEY_DOCUMENT_BYTES + 1].split(b"\n", 1)[0]
+    try:
+        return msgspec.json.decode(first, type=_ContextOnly).context
+    except (msgspec.DecodeError, RecursionError):
+        return ""
+
+
+class _RotationOld(msgspec.Struct):
+    old_fingerprint: str = ""
+
+
+def peek_rotation_old(data: bytes) -> str:
+    """The fingerprint a rotation statement claims to replace (checked later against the
+    key trusted under it)."""
+    first = data[: MAX_KEY_DOCUMENT_BYTES + 1].split(b"\n", 1)[0]
+    try:
+        return msgspec.json.decode(first, type=_RotationOld).old_fingerprint[:64]
+    except (msgspec.DecodeError, RecursionError):
+        return ""

@@ -195,7 +195,7 @@ class RealCasesPresent(HomewardError):
 
 
 class CannotDisableYourself(HomewardError):
-    code = "HW050"
+    code = "HW073"  # was HW050, which form definition errors had first
     exit_code = 3
     template = N_("You cannot disable your own account.")
 
@@ -279,7 +279,7 @@ class KeyNotTrusted(HomewardError):
 
 
 class PeerKeyConflict(HomewardError):
-    code = "HW065"
+    code = "HW071"
     exit_code = 2
     template = N_(
         "A key of {office} is already trusted ({fingerprint}). A new one is accepted only "
@@ -288,7 +288,7 @@ class PeerKeyConflict(HomewardError):
 
 
 class NoHeadquartersKey(HomewardError):
-    code = "HW066"
+    code = "HW072"
     exit_code = 3
     template = N_(
         "No headquarters key is trusted yet: get HQ's key file and trust it first "

@@ -229,7 +229,8 @@ def record_decision(
     *,
     today: dt.date | None = None,
 ) -> ProgressResult:
-    """Record the decision received on paper and move the case to approved or rejected."""
+    """Record the decision (at an office: received on paper; at HQ: made here) and move the
+    case to approved or rejected."""
     workspace.require(MOVE_RULE[MoveKind.RECORD_DECISION].permission)
     counselling = Counselling(workspace)
     state = counselling.state(case_number)
@@ -255,6 +256,10 @@ def record_decision(
     validate_decision(decision, items, rates, today or dt.date.today())
     approved = decision.outcome is DecisionOutcome.APPROVED
     total = approved_total_eur(amounts, rates) if approved else None
+    # At HQ the decision is made here and travels to the office in the next return bundle;
+    # at an office it is HQ's letter typed in.
+    hq = workspace.installation.role == "hq"
+    source = DecisionSource.HQ if hq else DecisionSource.PAPER
     with workspace.transaction() as session:
         case = load_case(session, case_number, selectinload(Case.responses))
         current = CaseStatus(case.status)
@@ -272,7 +277,7 @@ def record_decision(
             reason=decision.reason,
             reference=decision.reference,
             decided_on=decision.decided_on,
-            source=DecisionSource.PAPER.value,
+            source=source.value,
             plan_revision=plan.revision if plan is not None else None,
             recorded_by_id=workspace.user.id,
         )
@@ -285,7 +290,7 @@ def record_decision(
             detail={
                 "outcome": decision.outcome.value,
                 "approved_total_eur": record.approved_total_eur,
-                "source": DecisionSource.PAPER.value,
+                "source": source.value,
             },
         ).note = decision.reason
         session.flush()

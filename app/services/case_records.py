@@ -1,0 +1,290 @@
+"""A case as a bundle record and back, and as the flat field mapping a three-way merge
+compares. One place knows how the store's rows map to the record, so export and import can
+never disagree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.bundles.records import (
+    ApprovedAmount,
+    AuditEventRecord,
+    CaseRecord,
+    FormAnswers,
+    HouseholdMemberRecord,
+    PrintRecord,
+    RecordedDecision,
+    ReturneeRecord,
+    SessionRecord,
+)
+from app.store.models import (
+    AuditEvent,
+    Case,
+    FormResponse,
+    HouseholdMember,
+    Returnee,
+    UserAccount,
+)
+
+_RETURNEE_FIELDS = (
+    "given_name",
+    "family_name",
+    "native_name",
+    "date_of_birth",
+    "date_of_birth_precision",
+    "sex",
+    "nationality",
+)
+_MEMBER_FIELDS = (
+    "position",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_precision",
+    "sex",
+    "relationship_to_returnee",
+    "returns_together",
+)
+_CASE_FIELDS = ("status", "country_of_return", "region_of_return", "session_language")
+
+
+class Usernames:
+    """Account ids to user names, read once per export."""
+
+    def __init__(self, session: Session) -> None:
+        self._names = {
+            i: n for i, n in session.execute(select(UserAccount.id, UserAccount.username))
+        }
+
+    def __call__(self, user_id: int | None) -> str | None:
+        return self._names.get(user_id) if user_id is not None else None
+
+
+def case_record(case: Case, events: list[AuditEvent], names: Usernames) -> CaseRecord:
+    returnee = case.returnee
+    prints = [
+        PrintRecord(
+            form=str(e.detail.get("form", "")),
+            language=str(e.detail.get("language")),
+            at=e.at,
+            pdf_sha256=str(e.detail.get("sha256")),
+            plan_revision=_int_or_none(e.detail.get("plan_revision")),
+            printed_by=names(e.user_id),
+        )
+        for e in events
+        if e.action == "case.printed" and e.detail.get("sha256")
+    ]
+    return CaseRecord(
+        uuid=case.uuid,
+        case_number=case.case_number,
+        office_code=case.office.code,
+        status=case.status,
+        revision=case.revision,  # type: ignore[arg-type]
+        base_revision=case.synced_revision,
+        country_of_return=case.country_of_return,
+        region_of_return=case.region_of_return,
+        session_language=case.session_language,
+        is_demo=case.is_demo,
+        created_by=names(case.created_by_id),
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        returnee=ReturneeRecord(
+            uuid=returnee.uuid, **{f: getattr(returnee, f) for f in _RETURNEE_FIELDS}
+        ),
+        household=[
+            HouseholdMemberRecord(uuid=m.uuid, **{f: getattr(m, f) for f in _MEMBER_FIELDS})
+            for m in case.household
+        ],
+        sessions=[
+            SessionRecord(
+                uuid=s.uuid,
+                counsellor=names(s.counsellor_id) or "unknown",
+                counsellor_language=s.counsellor_language,
+                migrant_language=s.migrant_language,
+                started_at=s.started_at,
+                ended_at=s.ended_at,
+            )
+            for s in case.sessions
+        ],
+        forms=[
+            FormAnswers(
+                uuid=r.uuid,
+                form_id=r.form_id,
+                form_version=r.form_version,
+                form_digest=r.form_digest,
+                answers=r.answers,  # type: ignore[arg-type]
+                revision=r.revision,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                updated_by=names(r.updated_by_id),
+                completed_at=r.completed_at,
+                completed_by=names(r.completed_by_id),
+            )
+            for r in case.responses
+        ],
+        decisions=[
+            RecordedDecision(
+                uuid=d.uuid,
+                outcome=d.outcome,  # type: ignore[arg-type]
+                approved_amounts=[
+                    ApprovedAmount(
+                        item=int(a["item"]), amount=str(a["amount"]), currency=str(a["currency"])
+                    )
+                    for a in d.approved_amounts
+                ],
+                approved_total_eur=d.approved_total_eur,
+                reason=d.reason,
+                reference=d.reference,
+                decided_on=d.decided_on,
+                source=d.source,  # type: ignore[arg-type]
+                plan_revision=d.plan_revision,
+                recorded_by=names(d.recorded_by_id),
+                recorded_at=d.recorded_at,
+            )
+            for d in case.decisions
+        ],
+        prints=prints,
+    )
+
+
+def event_record(event: AuditEvent, names: Usernames) -> AuditEventRecord:
+    return AuditEventRecord(
+        uuid=event.uuid,
+        at=event.at,
+        user=event.user_id,
+        actor=names(event.user_id),
+        case_uuid=event.case_uuid,
+        case_revision=event.case_revision,
+        action=event.action,
+        detail=event.detail or {},
+        note=event.note or "",  # type: ignore[arg-type]
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "value") and not isinstance(value, bool | int | str):
+        return value.value  # an enum
+    return value
+
+
+def record_fields(record: CaseRecord) -> dict[str, Any]:
+    """The case in ``record`` as flat field paths to JSON values, for the merge."""
+    fields: dict[str, Any] = {f"case.{f}": _plain(getattr(record, f)) for f in _CASE_FIELDS}
+    for f in _RETURNEE_FIELDS:
+        fields[f"returnee.{f}"] = _plain(getattr(record.returnee, f))
+    for member in record.household:
+        for f in _MEMBER_FIELDS:
+            fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
+    for form in record.forms:
+        fields[f"forms.{form.form_id}.version"] = form.form_version
+        fields[f"forms.{form.form_id}.digest"] = form.form_digest
+        fields[f"forms.{form.form_id}.completed_at"] = _plain(form.completed_at)
+        for key, value in form.answers.items():
+            fields[f"forms.{form.form_id}.answers.{key}"] = value
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def case_fields(case: Case) -> dict[str, Any]:
+    """The same flat mapping for the case as this store holds it."""
+    fields: dict[str, Any] = {f"case.{f}": _plain(getattr(case, f)) for f in _CASE_FIELDS}
+    for f in _RETURNEE_FIELDS:
+        fields[f"returnee.{f}"] = _plain(getattr(case.returnee, f))
+    for member in case.household:
+        for f in _MEMBER_FIELDS:
+            fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
+    for response in case.responses:
+        fields[f"forms.{response.form_id}.version"] = response.form_version
+        fields[f"forms.{response.form_id}.digest"] = response.form_digest
+        fields[f"forms.{response.form_id}.completed_at"] = _plain(response.completed_at)
+        for key, value in (response.answers or {}).items():
+            fields[f"forms.{response.form_id}.answers.{key}"] = value
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def apply_fields(
+    session: Session, case: Case, fields: dict[str, Any], record: CaseRecord, user_id: int | None
+) -> None:
+    """Make ``case`` hold ``fields`` (a merge result); rows that appear take their uuids and
+    timestamps from ``record``."""
+    for f in _CASE_FIELDS:
+        setattr(case, f, fields.get(f"case.{f}", getattr(case, f)))
+    if case.returnee is None:
+        case.returnee = Returnee(
+            uuid=record.returnee.uuid, given_name="", sex="u", nationality="XX"
+        )
+    for f in _RETURNEE_FIELDS:
+        setattr(case.returnee, f, _typed(f, fields.get(f"returnee.{f}")))
+    _apply_household(session, case, fields)
+    _apply_forms(case, fields, record, user_id)
+
+
+def _typed(field: str, value: Any) -> Any:
+    if field == "date_of_birth" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if field in ("native_name", "family_name") and value is None:
+        return ""
+    return value
+
+
+def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> None:
+    wanted: dict[str, dict[str, Any]] = {}
+    for path, value in fields.items():
+        if path.startswith("household."):
+            _prefix, member_uuid, field = path.split(".", 2)
+            wanted.setdefault(member_uuid, {})[field] = value
+    existing = {str(m.uuid): m for m in case.household}
+    for member_uuid, member in existing.items():
+        if member_uuid not in wanted:
+            case.household.remove(member)
+    session.flush()  # positions freed before they are taken again
+    for member_uuid, values in sorted(wanted.items(), key=lambda kv: kv[1].get("position", 0)):
+        member = existing.get(member_uuid)
+        if member is None:
+            member = HouseholdMember(uuid=uuid.UUID(member_uuid))
+            case.household.append(member)
+        for f in _MEMBER_FIELDS:
+            setattr(member, f, _typed(f, values.get(f)))
+
+
+def _apply_forms(
+    case: Case, fields: dict[str, Any], record: CaseRecord, user_id: int | None
+) -> None:
+    by_form = {r.form_id: r for r in case.responses}
+    incoming = {f.form_id: f for f in record.forms}
+    form_ids = {p.split(".")[1] for p in fields if p.startswith("forms.")}
+    for form_id in form_ids:
+        prefix = f"forms.{form_id}.answers."
+        answers = {p[len(prefix) :]: v for p, v in fields.items() if p.startswith(prefix)}
+        response = by_form.get(form_id)
+        if response is None:
+            source = incoming.get(form_id)
+            response = FormResponse(form_id=form_id, uuid=source.uuid if source else uuid.uuid4())
+            case.responses.append(response)
+        changed = response.answers != answers
+        response.answers = answers
+        response.form_version = fields.get(f"forms.{form_id}.version", response.form_version)
+        response.form_digest = fields.get(f"forms.{form_id}.digest", response.form_digest)
+        completed = fields.get(f"forms.{form_id}.completed_at")
+        response.completed_at = dt.datetime.fromisoformat(completed) if completed else None
+        if changed:
+            response.revision = (response.revision or 0) + 1
+            response.updated_at = dt.datetime.now(dt.UTC)
+            response.updated_by_id = user_id
+    for form_id, response in by_form.items():
+        if form_id not in form_ids:
+            case.responses.remove(response)
