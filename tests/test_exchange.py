@@ -270,3 +270,30 @@ def test_the_command_line_loop(tmp_path):
     tampered.write_bytes(bytes(data))
     refused = homeward(hq_dir, "import", str(tampered))
     assert refused.returncode != 0 and refused.stderr.count("\n") == 1
+
+
+def test_status_and_settling_a_conflict(workspace, hq, stick):
+    from app.services.exchange import exchange_status, resolve_conflict
+
+    _paired(workspace, hq, stick)
+    number = _real_cases(workspace, 1)[0]
+    export_bundle(workspace, stick)  # bundle 1 is lost on the way
+    import_bundle(hq, export_bundle(workspace, stick).path)
+    status = exchange_status(hq)
+    assert [(p.office_code, p.received, p.missing) for p in status.peers] == [("SK", 2, (1,))]
+    assert exchange_status(workspace).awaiting_receipt == 1
+    import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
+    assert exchange_status(workspace).awaiting_receipt == 0
+    for side, family in ((workspace, "Trần"), (hq, "Tran Thi")):
+        with side.transaction() as session:
+            case = session.scalar(select(Case).where(Case.case_number == number))
+            session.execute(update(Returnee).where(Returnee.case_id == case.id)
+                            .values(family_name=family))  # fmt: skip
+            case.revision += 1
+    import_bundle(hq, export_bundle(workspace, stick).path)
+    (conflict,) = exchange_status(hq).conflicts
+    assert (conflict.case_number, conflict.office, conflict.hq) == (number, "Trần", "Tran Thi")
+    resolve_conflict(hq, conflict.id, "office")
+    assert CaseRegister(hq).detail(number).row.family_name == "Trần"
+    assert exchange_status(hq).conflicts == ()
+    assert CaseRegister(hq).count(CaseQuery(text="Trần")) == 1  # the search knows it too

@@ -430,3 +430,9 @@ class BundleRecordInvalid(BundleDamaged):
 
 class KeyDocumentInvalid(BundleDamaged):
     template = N_("This is not a valid {expected}: {problem}. Nothing was changed.")
+
+
+class ConflictNotFound(HomewardError):
+    code = "HW074"
+    exit_code = 4
+    template = N_("No open conflict number {number}: it may have been settled already.")

@@ -217,15 +217,22 @@ def case_fields(case: Case) -> dict[str, Any]:
 
 
 def apply_fields(
-    session: Session, case: Case, fields: dict[str, Any], record: CaseRecord, user_id: int | None
+    session: Session,
+    case: Case,
+    fields: dict[str, Any],
+    record: CaseRecord | None,
+    user_id: int | None,
 ) -> None:
-    """Make ``case`` hold ``fields`` (a merge result); rows that appear take their uuids and
-    timestamps from ``record``."""
+    """Make ``case`` hold ``fields`` (a merge result); rows that appear take their uuids
+    from ``record`` when there is one."""
     for f in _CASE_FIELDS:
         setattr(case, f, fields.get(f"case.{f}", getattr(case, f)))
     if case.returnee is None:
         case.returnee = Returnee(
-            uuid=record.returnee.uuid, given_name="", sex="u", nationality="XX"
+            uuid=record.returnee.uuid if record else uuid.uuid4(),
+            given_name="",
+            sex="u",
+            nationality="XX",
         )
     for f in _RETURNEE_FIELDS:
         setattr(case.returnee, f, _typed(f, fields.get(f"returnee.{f}")))
@@ -262,10 +269,10 @@ def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> No
 
 
 def _apply_forms(
-    case: Case, fields: dict[str, Any], record: CaseRecord, user_id: int | None
+    case: Case, fields: dict[str, Any], record: CaseRecord | None, user_id: int | None
 ) -> None:
     by_form = {r.form_id: r for r in case.responses}
-    incoming = {f.form_id: f for f in record.forms}
+    incoming = {f.form_id: f for f in record.forms} if record is not None else {}
     form_ids = {p.split(".")[1] for p in fields if p.startswith("forms.")}
     for form_id in form_ids:
         prefix = f"forms.{form_id}.answers."

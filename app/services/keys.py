@@ -95,21 +95,24 @@ def _add_keys(session: Session, store_key: bytes, keys: InstallationKeys) -> Ins
     return row
 
 
+def add_installation_keys(
+    session: Session, store_key: bytes, user_id: int | None
+) -> InstallationKeys:
+    """Make this installation's keys (at set-up, or on first use for an older one)."""
+    keys = InstallationKeys.generate()
+    _add_keys(session, store_key, keys)
+    audit.record(session, "keys.created", user_id=user_id,
+                 detail={"fingerprint": keys.public.fingerprint})  # fmt: skip
+    return keys
+
+
 def installation_keys(workspace: Workspace) -> InstallationKeys:
     """This installation's current keys, made on first use (an installation set up before
     bundles existed gets them then)."""
     with workspace.transaction() as session:
         row = _current(session)
         if row is None:
-            keys = InstallationKeys.generate()
-            _add_keys(session, workspace.store_key, keys)
-            audit.record(
-                session,
-                "keys.created",
-                user_id=workspace.user.id,
-                detail={"fingerprint": keys.public.fingerprint},
-            )
-            return keys
+            return add_installation_keys(session, workspace.store_key, workspace.user.id)
         return _unseal(workspace.store_key, row)
 
 

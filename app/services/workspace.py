@@ -247,6 +247,9 @@ def initialise(
                     user_id=admin.id,
                     detail={"role": role, "office": office_code},
                 )
+                from app.services.keys import add_installation_keys  # only at set-up
+
+                add_installation_keys(session, store_key, admin.id)
                 info = _installation_info(installation)
         finally:
             engine.dispose()

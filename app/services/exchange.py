@@ -1,0 +1,194 @@
+"""Where the office ↔ HQ exchange stands: the series of bundles each way and their gaps, the
+cases set aside, and the conflicts a person must settle (and settling them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.domain.accounts import Permission
+from app.domain.errors import ConflictNotFound, InvalidInput
+from app.services.case_records import apply_fields, case_fields
+from app.services.cases import reindex
+from app.services.workspace import Workspace
+from app.store import audit
+from app.store.models import BundleEntry, Case, CaseArrival, CaseConflict, Peer
+
+
+@dataclass(frozen=True)
+class PeerSeries:
+    """One peer's bundles: the last each way, and the numbers not received."""
+
+    office_code: str
+    role: str
+    fingerprint: str
+    revoked: bool
+    sent: int  # the last bundle number written to it (0: none)
+    received: int  # the last bundle number imported from it (0: none)
+    last_received_at: dt.datetime | None
+    missing: tuple[int, ...]  # numbers below ``received`` that never arrived
+
+
+@dataclass(frozen=True)
+class SetAside:
+    case_number: str
+    revision: int
+    reason: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    case_number: str
+    field: str
+    base: Any
+    office: Any
+    hq: Any
+    opened_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ExchangeStatus:
+    peers: tuple[PeerSeries, ...]
+    awaiting_receipt: int  # at an office: cases HQ has not acknowledged as they are now
+    set_aside: tuple[SetAside, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def exchange_status(workspace: Workspace) -> ExchangeStatus:
+    with workspace.reading() as session:
+        peers = []
+        for peer in session.scalars(
+            select(Peer).where(Peer.replaced_by.is_(None)).order_by(Peer.office_code)
+        ):
+            keys = select(Peer.id).where(Peer.installation_uuid == peer.installation_uuid)
+            sent = (
+                session.scalar(
+                    select(func.max(BundleEntry.sequence)).where(
+                        BundleEntry.direction == "out", BundleEntry.peer_id.in_(keys)
+                    )
+                )
+                or 0
+            )
+            numbers = list(
+                session.execute(
+                    select(BundleEntry.sequence, BundleEntry.processed_at)
+                    .where(
+                        BundleEntry.direction == "in",
+                        BundleEntry.sender_installation == peer.installation_uuid,
+                    )
+                    .order_by(BundleEntry.sequence)
+                )
+            )
+            received = numbers[-1][0] if numbers else 0
+            have = {n for n, _at in numbers}
+            missing = tuple(n for n in range(1, received) if n not in have)
+            peers.append(
+                PeerSeries(
+                    peer.office_code,
+                    peer.role,
+                    peer.fingerprint,
+                    peer.revoked_at is not None,
+                    sent,
+                    received,
+                    numbers[-1][1] if numbers else None,
+                    missing,
+                )
+            )
+        waiting = (
+            session.scalar(
+                select(func.count(Case.id)).where(
+                    Case.is_demo.is_(False),
+                    (Case.synced_revision.is_(None)) | (Case.revision > Case.synced_revision),
+                )
+            )
+            or 0
+        )
+        latest = (
+            select(CaseArrival.case_uuid, func.max(CaseArrival.id).label("last"))
+            .group_by(CaseArrival.case_uuid)
+            .subquery()
+        )
+        set_aside = tuple(
+            SetAside(a.case_number, a.revision, a.reason, a.at)
+            for a in session.scalars(
+                select(CaseArrival)
+                .join(latest, CaseArrival.id == latest.c.last)
+                .where(CaseArrival.outcome == "quarantined")
+                .order_by(CaseArrival.at.desc())
+            )
+        )
+        conflicts = tuple(
+            Conflict(
+                c.id, c.case_number, c.field, c.base_value, c.office_value, c.hq_value, c.opened_at
+            )
+            for c in session.scalars(
+                select(CaseConflict)
+                .where(CaseConflict.resolution.is_(None))
+                .order_by(CaseConflict.opened_at, CaseConflict.id)
+            )
+        )
+    return ExchangeStatus(tuple(peers), waiting, set_aside, conflicts)
+
+
+def resolve_conflict(
+    workspace: Workspace, conflict_id: int, keep: str, value: Any = None
+) -> Conflict:
+    """Settle one conflict: keep the office's value, HQ's, or an edited one. The case takes a
+    new revision, audited, so the choice reaches the office with HQ's next answer."""
+    workspace.require(Permission.REVIEW_CASES)
+    if keep not in ("office", "hq", "edited"):
+        raise InvalidInput({"keep": "keep the office's value, HQ's, or an edited one"})
+    with workspace.transaction() as session:
+        conflict = session.get(CaseConflict, conflict_id)
+        if conflict is None or conflict.resolution is not None:
+            raise ConflictNotFound(number=conflict_id)
+        chosen = {"office": conflict.office_value, "hq": conflict.hq_value}.get(keep, value)
+        case = session.scalar(
+            select(Case)
+            .where(Case.uuid == conflict.case_uuid)
+            .options(
+                selectinload(Case.returnee),
+                selectinload(Case.household),
+                selectinload(Case.responses),
+                selectinload(Case.office),
+            )
+        )
+        if case is None:
+            raise ConflictNotFound(number=conflict_id)
+        fields = case_fields(case)
+        if fields.get(conflict.field) != chosen:
+            if chosen is None:
+                fields.pop(conflict.field, None)
+            else:
+                fields[conflict.field] = chosen
+            apply_fields(session, case, fields, None, workspace.user.id)
+            case.revision += 1
+            case.updated_at = dt.datetime.now(dt.UTC)
+            session.flush()
+            reindex(session, case)
+        conflict.resolution = keep
+        conflict.resolved_value = chosen
+        conflict.resolved_at = dt.datetime.now(dt.UTC)
+        conflict.resolved_by_id = workspace.user.id
+        audit.record(
+            session,
+            "conflict.resolved",
+            user_id=workspace.user.id,
+            case=case,
+            detail={"field": conflict.field, "kept": keep},
+        )
+        return Conflict(
+            conflict.id,
+            conflict.case_number,
+            conflict.field,
+            conflict.base_value,
+            conflict.office_value,
+            conflict.hq_value,
+            conflict.opened_at,
+        )
