@@ -84,6 +84,17 @@ def _coverage(name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+def preferred_family(rtl: bool) -> str:
+    """The family a run's characters go to first: Arabic script's in a right-to-left run."""
+    return ARABIC if rtl else LATIN
+
+
+@cache
+def covered(family: str) -> frozenset[str]:
+    """The characters ``family`` draws (as :func:`family_for` sees them)."""
+    return frozenset(map(chr, _coverage(font_name(family, False))))
+
+
 def family_for(char: str, prefer_arabic: bool) -> str:
     """The family that has ``char``; ties go to the run's own script."""
     order = (ARABIC, LATIN, GEORGIAN) if prefer_arabic else (LATIN, GEORGIAN, ARABIC)

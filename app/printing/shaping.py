@@ -32,11 +32,17 @@ FEATURES = {"kern": True, "liga": True}
 
 @dataclass(frozen=True)
 class Group:
-    """Consecutive glyphs drawn with one call; ``hidden``: marks whose text is elsewhere."""
+    """Consecutive glyphs drawn with one call; ``hidden``: marks whose text is elsewhere.
+
+    ``plain``: the same codes as a plain string when every glyph sits where the font's own
+    advance puts it (no kerning, no offset). ReportLab writes such a string exactly as the
+    shaped one, without walking it glyph by glyph; None when HarfBuzz moved a glyph.
+    """
 
     text: ShapedStr
     width: float
     hidden: bool
+    plain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,8 +134,13 @@ def _groups(glyphs: list[tuple[str, ShapeData, bool]], size: float) -> tuple[Gro
     for index in range(1, len(glyphs) + 1):
         if index == len(glyphs) or glyphs[index][2] != glyphs[start][2]:
             part = glyphs[start:index]
-            text = ShapedStr("".join(g[0] for g in part), shapeData=[g[1] for g in part])
+            codes = "".join(g[0] for g in part)
+            text = ShapedStr(codes, shapeData=[g[1] for g in part])
             width = sum(g[1].x_advance for g in part) * size / 1000
-            groups.append(Group(text, width, part[0][2]))
+            plain = all(
+                g[1].x_offset == 0 and g[1].y_offset == 0 and g[1].x_advance == g[1].width
+                for g in part
+            )
+            groups.append(Group(text, width, part[0][2], codes if plain else None))
             start = index
     return tuple(groups)
