@@ -16,7 +16,7 @@ other (:func:`joined`), and a label keeps the direction of its language
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +40,7 @@ from app.printing.bidi import (
     resolve,
 )
 from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
-from app.printing.shaping import ShapedRun, shape
+from app.printing.shaping import ShapedRun, run_width, shape
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
@@ -141,23 +141,26 @@ def _line_runs(
 
 
 def _shape_runs(line: Line, size: float, bold: bool) -> list[ShapedRun]:
+    return [shape(*piece) for piece in _pieces(line, size, bold)]
+
+
+def _pieces(line: Line, size: float, bold: bool) -> Iterator[tuple[str, str, float, bool]]:
+    """What to shape for ``line``, in drawing order: (text, font, size, rtl) per piece of a
+    level run in one font."""
     register_fonts()
-    pieces: list[ShapedRun] = []
     text = line.paragraph.text
     for run in line.runs():
         drawn = text[run.start : run.end]
         if not CONTROLS.isdisjoint(drawn):
             drawn = "".join(c for c in drawn if c not in CONTROLS)
         segments = _segments(drawn, run.rtl)
-        if run.rtl:
-            segments = segments[::-1]
-        pieces += [shape(part, font_name(family, bold), size, run.rtl) for family, part in segments]
-    return pieces
+        for family, part in reversed(segments) if run.rtl else segments:
+            yield part, font_name(family, bold), size, run.rtl
 
 
 def _width(paragraph: Resolved, start: int, end: int, size: float, bold: bool) -> float:
-    """A candidate line's width (measured, not kept: most candidates are never drawn)."""
-    return sum(piece.width for piece in _shape_runs(Line(paragraph, start, end), size, bold))
+    """A candidate line's width, as wide as the line will be drawn (see run_width)."""
+    return sum(run_width(*piece) for piece in _pieces(Line(paragraph, start, end), size, bold))
 
 
 def lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> list[Line]:
