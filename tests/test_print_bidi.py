@@ -38,7 +38,7 @@ PHONE_TEXT = "برای تماس با من به شماره +93 70 123 4567 زنگ
 def test_bidi_character_test_lines_pass():
     """Unicode's conformance file (Debian's unicode-data), or the vendored subset of it."""
     source = CONFORMANCE if CONFORMANCE.is_file() else SUBSET
-    total = isolates = brackets = 0
+    total = isolates = brackets = one_direction = 0
     failures = []
     for line in source.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
@@ -51,6 +51,7 @@ def test_bidi_character_test_lines_pass():
         isolates += any(bidi_class(c) in ("LRI", "RLI", "FSI", "PDI") for c in text)
         brackets += any(c in "()[]{}" for c in text)
         paragraph = resolve(text, None if direction == "2" else direction == "1")
+        one_direction += paragraph.uniform  # resolved by the short path
         got_levels = " ".join(
             "x" if x is None else str(x) for x in line_levels(paragraph, 0, len(text))
         )
@@ -58,7 +59,7 @@ def test_bidi_character_test_lines_pass():
         if (paragraph.base_level, got_levels, got_order) != (int(paragraph_level), levels, order):
             failures.append(line)
     assert not failures[:5], f"{len(failures)} of {total} lines fail"
-    assert total >= 2000 and isolates >= 30 and brackets >= 1000
+    assert total >= 2000 and isolates >= 30 and brackets >= 1000 and one_direction >= 400
 
 
 def _tokens(line: Line, size: float = 8) -> list[str]:

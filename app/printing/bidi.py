@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 LRE, RLE, LRO, RLO, PDF = "\u202a", "\u202b", "\u202d", "\u202e", "\u202c"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
@@ -89,6 +89,9 @@ class Resolved:
     base_level: int
     levels: tuple[int | None, ...]
     classes: tuple[str, ...]
+    # Every character at the base level (a paragraph of one direction): any line of it is
+    # one run, and L1 changes nothing.
+    uniform: bool = False
 
     @property
     def rtl(self) -> bool:
@@ -113,6 +116,7 @@ def _first_strong(classes: list[str], start: int, end: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_rtl_text(text: str) -> bool:
     """P2-P3: a paragraph is right to left if its first strong letter (outside isolates) is."""
     classes = [bidi_class(char) for char in text]
@@ -334,12 +338,30 @@ def _neutrals(types: list[str], sos: str, eos: str, embedding: str) -> None:
         i = end
 
 
+# Paragraphs of one direction resolve without the algorithm (checked against the whole of
+# BidiCharacterTest.txt like the rest). Left to right: no right-to-left letter, Arabic number,
+# explicit formatting, boundary neutral or paragraph separator; then W1-W7 make every number
+# L (its last strong letter is L, or sos) and N1-N2 every neutral L, all at level 0.
+_PLAIN_LTR = frozenset(("L", "EN", "ES", "ET", "CS", "NSM", "ON", "WS", "S"))
+# Right to left: no left-to-right letter and no number of either kind (W5 has no EN to join
+# an ET to), the rest as above: every character R at level 1.
+_PLAIN_RTL = frozenset(("R", "AL", "ES", "ET", "CS", "NSM", "ON", "WS", "S"))
+
+
 def resolve(text: str, rtl: bool | None = None) -> Resolved:
     """Levels of one paragraph; ``rtl`` None: direction of the first strong letter (P2-P3)."""
+    return _resolve(text, rtl)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(text: str, rtl: bool | None) -> Resolved:
     classes = [bidi_class(char) for char in text]
     if rtl is None:
         rtl = _first_strong(classes, 0, len(classes)) in ("R", "AL")
     base = 1 if rtl else 0
+    kinds = set(classes)
+    if kinds <= (_PLAIN_RTL if rtl else _PLAIN_LTR):
+        return Resolved(text, base, (base,) * len(text), tuple(classes), uniform=True)
     matches = _matching_pdis(classes)
     levels, types = _explicit(classes, base, matches)
     kept = [index for index, kind in enumerate(classes) if kind not in _REMOVED]
@@ -421,22 +443,23 @@ def line_runs(paragraph: Resolved, start: int = 0, end: int | None = None) -> li
     """The line's runs of one level in drawing order (left to right); each run's characters
     stay in logical order, for HarfBuzz to shape in the run's direction."""
     end = len(paragraph.text) if end is None else end
+    if paragraph.uniform:
+        return [LevelRun(start, end, paragraph.base_level)] if end > start else []
     levels = line_levels(paragraph, start, end)
     runs: list[LevelRun] = []
+    first = last = -1
+    current: int | None = None
     for i, level in enumerate(levels):
         if level is None:
-            continue  # X9-removed: drawn nowhere
-        index = start + i
-        if (
-            runs
-            and runs[-1].level == level
-            and all(levels[j - start] is None for j in range(runs[-1].end, index))
-        ):  # removed characters between (or none) do not break a run
-            runs[-1] = LevelRun(runs[-1].start, index + 1, level)
-        else:
-            runs.append(LevelRun(index, index + 1, level))
-    if not runs:
+            continue  # X9-removed: drawn nowhere, and no break between runs of one level
+        if level != current:
+            if current is not None:
+                runs.append(LevelRun(start + first, start + last + 1, current))
+            first, current = i, level
+        last = i
+    if current is None:
         return []
+    runs.append(LevelRun(start + first, start + last + 1, current))
     order = list(range(len(runs)))
     highest = max(run.level for run in runs)
     lowest_odd = min((run.level for run in runs if run.level % 2), default=highest + 1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -52,7 +53,7 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     so text copied or searched in the PDF is the words, not private-use code points."""
     font = fontname.split("+", 1)[-1]
     entries = [
-        f"<{index:02X}> <{_extracted_text(font, code).encode('utf-16-be').hex().upper()}>"
+        f"<{index:02X}> <{_utf16_hex(_extracted_text(font, code))}>"
         for index, code in enumerate(subset)
     ]
     return "\n".join(
@@ -67,6 +68,24 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _subsets_kept(face: Any) -> None:
+    """Keep the last subsets ``face`` embedded: printing a form again embeds the same glyphs,
+    and ReportLab builds a subset in Python. A code keeps its glyph for good (shaped glyphs
+    get new codes, never another glyph), so the same codes give the same subset."""
+    make = face.makeSubset
+
+    @lru_cache(maxsize=16)
+    def kept(codes: tuple[int, ...]) -> bytes:
+        return make(list(codes))
+
+    face.makeSubset = lambda subset: kept(tuple(subset))
+
+
 @cache
 def register_fonts() -> None:
     """Register every shipped face once, with HarfBuzz shaping on."""
@@ -75,6 +94,7 @@ def register_fonts() -> None:
         for bold in (False, True):
             name = font_name(family, bold)
             font = TTFont(name, str(fonts_dir() / f"{name}.ttf"), shapable=True)
+            _subsets_kept(font.face)
             pdfmetrics.registerFont(font)
 
 
@@ -82,6 +102,17 @@ def register_fonts() -> None:
 def _coverage(name: str) -> frozenset[int]:
     font = pdfmetrics.getFont(name)
     return frozenset(font.face.charToGlyph)
+
+
+def preferred_family(rtl: bool) -> str:
+    """The family a run's characters go to first: Arabic script's in a right-to-left run."""
+    return ARABIC if rtl else LATIN
+
+
+@cache
+def covered(family: str) -> frozenset[str]:
+    """The characters ``family`` draws (as :func:`family_for` sees them)."""
+    return frozenset(map(chr, _coverage(font_name(family, False))))
 
 
 def family_for(char: str, prefer_arabic: bool) -> str:

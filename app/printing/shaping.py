@@ -17,6 +17,7 @@ gives the words as typed:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -32,11 +33,17 @@ FEATURES = {"kern": True, "liga": True}
 
 @dataclass(frozen=True)
 class Group:
-    """Consecutive glyphs drawn with one call; ``hidden``: marks whose text is elsewhere."""
+    """Consecutive glyphs drawn with one call; ``hidden``: marks whose text is elsewhere.
+
+    ``plain``: the same codes as a plain string when every glyph sits where the font's own
+    advance puts it (no kerning, no offset). ReportLab writes such a string exactly as the
+    shaped one, without walking it glyph by glyph; None when HarfBuzz moved a glyph.
+    """
 
     text: ShapedStr
     width: float
     hidden: bool
+    plain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,13 @@ def _code(font: Any, name: str, gid: int, text: str, advance: float) -> int:
     return code
 
 
-@lru_cache(maxsize=8192)
-def shape(text: str, font_name: str, size: float, rtl: bool) -> ShapedRun:
-    """``text`` (logical order, one level run, one font) shaped in the run's direction."""
-    font = pdfmetrics.getFont(font_name)
-    hb_font = font.hbFont(size)
+def _shaped(text: str, hb_font: hb.Font, rtl: bool) -> Iterator[tuple[Any, Any, str]]:
+    """HarfBuzz's glyphs for ``text``: (info, position, text carried) in visual order.
+
+    The cluster's text goes with its first glyph that has a width (the letter, not its
+    marks); a cluster of only zero-width glyphs (ZWNJ) keeps its own; other glyphs carry
+    nothing (""), their text being drawn by another glyph.
+    """
     buffer = hb.Buffer()
     buffer.add_str(text)
     buffer.guess_segment_properties()
@@ -96,17 +105,22 @@ def shape(text: str, font_name: str, size: float, rtl: bool) -> ShapedRun:
     starts = sorted({info.cluster for info in infos})
     ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
     carried: set[int] = set()
-    glyphs: list[tuple[str, ShapeData, bool]] = []
     for info, position in zip(infos, positions, strict=True):
         cluster = text[info.cluster : ends[info.cluster]]
-        # The cluster's text goes with its first glyph that has a width (the letter, not
-        # its marks); a cluster of only zero-width glyphs (ZWNJ) keeps its own.
-        carrier = info.cluster not in carried and (position.x_advance != 0 or len(cluster) == 1)
-        if carrier:
+        if info.cluster not in carried and (position.x_advance != 0 or len(cluster) == 1):
             carried.add(info.cluster)
-            source = cluster[::-1] if rtl else cluster
+            yield info, position, cluster[::-1] if rtl else cluster
         else:
-            source = ""
+            yield info, position, ""
+
+
+@lru_cache(maxsize=8192)
+def shape(text: str, font_name: str, size: float, rtl: bool) -> ShapedRun:
+    """``text`` (logical order, one level run, one font) shaped in the run's direction."""
+    font = pdfmetrics.getFont(font_name)
+    hb_font = font.hbFont(size)
+    glyphs: list[tuple[str, ShapeData, bool]] = []
+    for info, position, source in _shaped(text, hb_font, rtl):
         advance = font.pdfScale(hb_font.get_glyph_h_advance(info.codepoint))
         code = _code(font, font_name, info.codepoint, source, advance)
         width = font.face.charWidths[code]
@@ -118,8 +132,27 @@ def shape(text: str, font_name: str, size: float, rtl: bool) -> ShapedRun:
             font.pdfScale(position.y_offset),
             width,
         )
-        glyphs.append((chr(code), data, not carrier))
+        glyphs.append((chr(code), data, not source))
     return ShapedRun(font_name, size, rtl, text, _groups(glyphs, size))
+
+
+@lru_cache(maxsize=16384)
+def run_width(text: str, font_name: str, size: float, rtl: bool) -> float:
+    """``shape(...).width`` without building the run: the same sums in the same order, so a
+    line measured while breaking lines is exactly as wide as when it is drawn."""
+    font = pdfmetrics.getFont(font_name)
+    widths: list[float] = []
+    advances: list[float] = []
+    hidden = False
+    for _, position, source in _shaped(text, font.hbFont(size), rtl):
+        if advances and hidden != (not source):
+            widths.append(sum(advances) * size / 1000)
+            advances = []
+        hidden = not source
+        advances.append(font.pdfScale(position.x_advance))
+    if advances:
+        widths.append(sum(advances) * size / 1000)
+    return sum(widths)
 
 
 def _groups(glyphs: list[tuple[str, ShapeData, bool]], size: float) -> tuple[Group, ...]:
@@ -128,8 +161,13 @@ def _groups(glyphs: list[tuple[str, ShapeData, bool]], size: float) -> tuple[Gro
     for index in range(1, len(glyphs) + 1):
         if index == len(glyphs) or glyphs[index][2] != glyphs[start][2]:
             part = glyphs[start:index]
-            text = ShapedStr("".join(g[0] for g in part), shapeData=[g[1] for g in part])
+            codes = "".join(g[0] for g in part)
+            text = ShapedStr(codes, shapeData=[g[1] for g in part])
             width = sum(g[1].x_advance for g in part) * size / 1000
-            groups.append(Group(text, width, part[0][2]))
+            plain = all(
+                g[1].x_offset == 0 and g[1].y_offset == 0 and g[1].x_advance == g[1].width
+                for g in part
+            )
+            groups.append(Group(text, width, part[0][2], codes if plain else None))
             start = index
     return tuple(groups)

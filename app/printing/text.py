@@ -15,8 +15,10 @@ other (:func:`joined`), and a label keeps the direction of its language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.colors import Color, black
 from reportlab.pdfgen.canvas import Canvas
@@ -37,12 +39,13 @@ from app.printing.bidi import (
     line_runs,
     resolve,
 )
-from app.printing.fonts import family_for, font_name, register_fonts
-from app.printing.shaping import ShapedRun, shape
+from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
+from app.printing.shaping import ShapedRun, run_width, shape
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
 _NO_TEXT = "/Span <</ActualText <FEFF0000>>> BDC"
+_ARABIC_SCRIPT = re.compile("[\u0600-\u08ff\ufb50-\ufeff]")
 
 
 def isolate(text: str, rtl: bool | None = None) -> str:
@@ -99,8 +102,16 @@ def _trimmed_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _segments(text: str, rtl: bool) -> Iterator[tuple[str, str]]:
+def _segments(text: str, rtl: bool) -> tuple[tuple[str, str], ...]:
     """Split a run where the font has to change; (family, text) in logical order."""
+    if text and set(text) <= covered(preferred_family(rtl)):
+        return ((preferred_family(rtl), text),)  # one font has every character
+    return _font_segments(text, rtl)
+
+
+@lru_cache(maxsize=4096)
+def _font_segments(text: str, rtl: bool) -> tuple[tuple[str, str], ...]:
+    segments = []
     current, start = None, 0
     for index, char in enumerate(text):
         family = family_for(char, prefer_arabic=rtl)
@@ -108,32 +119,59 @@ def _segments(text: str, rtl: bool) -> Iterator[tuple[str, str]]:
             family = current  # spaces stay with the text around them
         if family != current:
             if current is not None:
-                yield current, text[start:index]
+                segments.append((current, text[start:index]))
             current, start = family, index
     if current is not None:
-        yield current, text[start:]
+        segments.append((current, text[start:]))
+    return tuple(segments)
 
 
 def shaped_runs(line: Line, size: float, bold: bool) -> list[ShapedRun]:
     """The line's glyph runs in drawing order (left to right)."""
+    paragraph = line.paragraph
+    return list(_line_runs(paragraph.text, paragraph.rtl, line.start, line.end, size, bold))
+
+
+@lru_cache(maxsize=8192)
+def _line_runs(
+    text: str, rtl: bool, start: int, end: int, size: float, bold: bool
+) -> tuple[ShapedRun, ...]:
+    """Drawn lines, cached across documents: the paragraph is resolved once per text."""
+    return tuple(_shape_runs(Line(resolve(text, rtl), start, end), size, bold))
+
+
+def _shape_runs(line: Line, size: float, bold: bool) -> list[ShapedRun]:
+    return [shape(*piece) for piece in _pieces(line, size, bold)]
+
+
+def _pieces(line: Line, size: float, bold: bool) -> Iterator[tuple[str, str, float, bool]]:
+    """What to shape for ``line``, in drawing order: (text, font, size, rtl) per piece of a
+    level run in one font."""
     register_fonts()
-    pieces: list[ShapedRun] = []
+    text = line.paragraph.text
     for run in line.runs():
-        text = "".join(c for c in line.paragraph.text[run.start : run.end] if c not in CONTROLS)
-        segments = list(_segments(text, run.rtl))
-        if run.rtl:
-            segments.reverse()
-        pieces += [shape(part, font_name(family, bold), size, run.rtl) for family, part in segments]
-    return pieces
+        drawn = text[run.start : run.end]
+        if not CONTROLS.isdisjoint(drawn):
+            drawn = "".join(c for c in drawn if c not in CONTROLS)
+        segments = _segments(drawn, run.rtl)
+        for family, part in reversed(segments) if run.rtl else segments:
+            yield part, font_name(family, bold), size, run.rtl
 
 
 def _width(paragraph: Resolved, start: int, end: int, size: float, bold: bool) -> float:
-    return sum(piece.width for piece in shaped_runs(Line(paragraph, start, end), size, bold))
+    """A candidate line's width, as wide as the line will be drawn (see run_width)."""
+    return sum(run_width(*piece) for piece in _pieces(Line(paragraph, start, end), size, bold))
 
 
 def lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> list[Line]:
     """Lines that fit ``width``: levels resolved per paragraph, breaks at spaces in logical
     order, a word longer than a line cut by characters."""
+    return list(_lay_out(text, width, size, bold, rtl))
+
+
+@lru_cache(maxsize=4096)
+def _lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> tuple[Line, ...]:
+    """Cached across documents: the same label is laid out at the same width on every form."""
     lines: list[Line] = []
     for paragraph_text in text.split("\n"):
         paragraph = resolve(paragraph_text, rtl)
@@ -155,7 +193,7 @@ def lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> list
             start = end
             if start >= length:
                 break
-    return lines
+    return tuple(lines)
 
 
 def _longest_fit(
@@ -199,7 +237,10 @@ def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float, bold:
         for group in run.groups:
             if group.hidden:
                 canvas._code.append(_NO_TEXT)
-            canvas.drawString(x, y, group.text)
+            # What canvas.drawString writes, without measuring the string again.
+            text = canvas.beginText(x, y)
+            text.textLine(group.text if group.plain is None else group.plain)
+            canvas.drawText(text)
             if group.hidden:
                 canvas._code.append("EMC")
             x += group.width
@@ -241,7 +282,7 @@ class BidiParagraph(Flowable):
 
     @staticmethod
     def _has_arabic(text: str) -> bool:
-        return any(0x0600 <= ord(c) <= 0x08FF or 0xFB50 <= ord(c) <= 0xFEFF for c in text)
+        return _ARABIC_SCRIPT.search(text) is not None
 
     def lines(self, available_width: float) -> list[Line]:
         """The laid-out lines (logical ranges of the resolved paragraphs)."""
