@@ -116,7 +116,8 @@ def _aware(at: dt.datetime) -> dt.datetime:
 
 def review_queue(workspace: Workspace) -> tuple[QueuedPlan, ...]:
     """The submitted plans, the one waiting longest first. A plan counts as submitted when
-    its case last moved to "submitted" (at an office or here), else when it was last changed."""
+    its case last moved to "submitted" (at an office or here); without that event (demo
+    cases), when the plan was completed, else when the case last changed."""
     counselling = Counselling(workspace)
     budget = budget_settings(workspace)
     with workspace.reading() as session:
@@ -148,6 +149,7 @@ def _queued(
 ) -> QueuedPlan:
     state = _state(case)
     assessment = counselling.assessment(state, budget)
+    plan_done = next((r.completed_at for r in case.responses if r.form_id == "plan"), None)
     ratings: dict[str, int | None] = dict.fromkeys(CRITERIA)
     plan = state.responses.get("plan")
     if plan is not None:
@@ -160,7 +162,7 @@ def _queued(
         given_name=case.returnee.given_name if case.returnee else "",
         family_name=case.returnee.family_name if case.returnee else "",
         is_demo=case.is_demo,
-        submitted_at=submitted_at or _aware(case.updated_at),
+        submitted_at=submitted_at or _aware(plan_done or case.updated_at),
         priority=assessment.priority.level,
         score=assessment.priority.score,
         ratings=ratings,
