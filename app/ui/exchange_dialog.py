@@ -186,7 +186,8 @@ class ExchangeDialog(QDialog):
         if self.at_hq:
             row = QHBoxLayout()
             row.addWidget(QLabel(_("Office to answer")))
-            row.addWidget(self.office_choice, 1)
+            row.addWidget(self.office_choice)
+            row.addStretch(1)
             layout.addLayout(row)
             self.include_demo.hide()
             self.everything.hide()

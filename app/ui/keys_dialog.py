@@ -149,7 +149,7 @@ class TrustKeyDialog(QDialog):
         layout.addWidget(self.fingerprint)
         layout.addWidget(self.problem)
         layout.addWidget(box)
-        self.resize(520, 0)
+        self.setMinimumWidth(540)
         self._typed()
 
     def _typed(self) -> None:
