@@ -161,6 +161,7 @@ class ExchangeDialog(QDialog):
         self.tabs.addTab(self._send_tab(), _("Send"))
         self.tabs.addTab(self._receive_tab(), _("Receive"))
         self.tabs.addTab(self._status_tab(), _("Status"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -532,6 +533,15 @@ class ExchangeDialog(QDialog):
             )
             return
         self.settle("edited", text.strip())
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 2 and self.task is None:
+            self.refresh()  # another reviewer (PostgreSQL at HQ) may have settled something
+
+    def reject(self) -> None:
+        """Not closed while a bundle is being written or read: its outcome is shown here."""
+        if self.task is None:
+            super().reject()
 
     # --- long work --------------------------------------------------------------------------
     def _run(self, label: str, work: Work, on_done: Callable[[object], None]) -> Task:
