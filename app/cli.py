@@ -849,7 +849,8 @@ def _cmd_keys(args: argparse.Namespace, paths: DataPaths) -> int:
             print(f"{trusted.office_code} {trusted.fingerprint}: {state}")
         elif action == "revoke":
             trusted = keys.revoke_peer(workspace, args.fingerprint)
-            print(f"{trusted.office_code} {trusted.fingerprint}: {_('revoked')}")
+            revoked = _("revoked")
+            print(f"{trusted.office_code} {trusted.fingerprint}: {revoked}")
         else:
             peers = keys.trusted_keys(workspace)
             if args.json:

@@ -146,3 +146,18 @@ def test_back_up_from_the_office_menu(qtbot, workspace, installed, tmp_path, mon
     qtbot.waitUntil(lambda: "checked" in window.statusBar().currentMessage(), timeout=20_000)
     with zipfile.ZipFile(tmp_path / "office.hwbackup") as bundle:
         assert {"homeward.db", "keyring.json", "homeward-backup.json"} <= set(bundle.namelist())
+
+
+def test_bundle_windows_open_from_the_menus(qtbot, workspace, installed):
+    from app.ui.exchange_dialog import ExchangeDialog
+    from app.ui.keys_dialog import KeysDialog
+
+    window = main_window(qtbot, workspace, installed)
+    assert not window.review_action.isVisible()  # the review queue is HQ's
+    assert window.exchange_action.shortcut().toString() == "Ctrl+Shift+B"
+    window.exchange_action.trigger()
+    exchange = window.findChild(ExchangeDialog)
+    assert exchange is not None and exchange.isVisible()
+    window.keys_action.trigger()
+    keys = window.findChild(KeysDialog)
+    assert keys is not None and keys.isVisible()

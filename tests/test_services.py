@@ -54,7 +54,7 @@ def test_initialise_creates_office_admin_and_audit(workspace):
     assert workspace.user.username == "anna" and workspace.user.role is Role.ADMIN
     with workspace.reading() as session:
         actions = session.scalars(select(AuditEvent.action)).all()
-    assert actions == ["installation.created"]
+    assert actions == ["installation.created", "keys.created"]
 
 
 def test_second_initialise_changes_nothing(installed):

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.accounts import Permission
-from app.domain.errors import ConflictNotFound, InvalidInput
+from app.domain.errors import N_, ConflictNotFound, InvalidInput
+from app.domain.text import control_problem
 from app.services.case_records import apply_fields, case_fields
 from app.services.cases import reindex
 from app.services.workspace import Workspace
@@ -136,6 +137,16 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
     return ExchangeStatus(tuple(peers), waiting, set_aside, conflicts)
 
 
+def edited_value_problem(value: Any) -> str | None:
+    """An edited value is text a person typed: bounded, no control characters."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_EDITED_LENGTH:
+        return N_("type the value to keep (at most 2,000 characters)")
+    return control_problem(value)
+
+
+MAX_EDITED_LENGTH = 2000
+
+
 def resolve_conflict(
     workspace: Workspace, conflict_id: int, keep: str, value: Any = None
 ) -> Conflict:
@@ -149,6 +160,8 @@ def resolve_conflict(
         if conflict is None or conflict.resolution is not None:
             raise ConflictNotFound(number=conflict_id)
         chosen = {"office": conflict.office_value, "hq": conflict.hq_value}.get(keep, value)
+        if keep == "edited" and (problem := edited_value_problem(chosen)):
+            raise InvalidInput({"value": problem})
         case = session.scalar(
             select(Case)
             .where(Case.uuid == conflict.case_uuid)

@@ -188,8 +188,12 @@ class MoveCaseDialog(QDialog):
             nothing = QLabel(_("This case has no further step to take here."))
             nothing.setObjectName("noMoves")
             row.addWidget(nothing)
+        at_hq = self.workspace.installation.role == "hq"
         for move in moves:
-            button = QPushButton(_(move.label))
+            label = move.label
+            if at_hq and move.kind is MoveKind.RECORD_DECISION:
+                label = HQ_DECISION_LABEL  # HQ decides here; an office types HQ's letter in
+            button = QPushButton(_(label))
             button.setObjectName(f"move_{move.kind.value}")
             button.setEnabled(move.permitted)
             button.clicked.connect(lambda _checked=False, kind=move.kind: self._move_chosen(kind))
@@ -235,7 +239,8 @@ class MoveCaseDialog(QDialog):
             except (HomewardError, OperationalError) as error:
                 self.show_problem(error)
                 return None
-            self.decision_panel = DecisionPanel(form, self)
+            at_hq = self.workspace.installation.role == "hq"
+            self.decision_panel = DecisionPanel(form, self, at_hq)
             self.decision_panel.save_button.clicked.connect(self.save_decision)
             self._panel_slot.addWidget(self.decision_panel)
             self.resize(max(self.width(), 760), max(self.height(), 620))
@@ -270,11 +275,15 @@ class MoveCaseDialog(QDialog):
         self.accept()
 
 
+HQ_DECISION_LABEL = N_("Decide on the plan…")
+
+
 class DecisionPanel(QGroupBox):
     """The decision letter typed in: outcome, date, reference, amounts per item, reason."""
 
-    def __init__(self, form: DecisionForm, parent: QWidget | None = None) -> None:
-        super().__init__(_("Decision received"), parent)
+    def __init__(self, form: DecisionForm, parent: QWidget | None = None,
+                 at_hq: bool = False) -> None:  # fmt: skip
+        super().__init__(_("Decision on the plan") if at_hq else _("Decision received"), parent)
         self.setObjectName("decisionPanel")
         self.form = form
         self.approved = QRadioButton(_("Approved"))

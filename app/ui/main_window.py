@@ -59,14 +59,17 @@ from app.ui.data_protection import (
 from app.ui.edit_case_dialog import EditCaseDialog
 from app.ui.erase_dialog import EraseCaseDialog
 from app.ui.errors import show_error
+from app.ui.exchange_dialog import ExchangeDialog
 from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.idle_lock import IdleLock
+from app.ui.keys_dialog import KeysDialog
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
 from app.ui.password_dialog import ChangePasswordDialog
 from app.ui.print_dialog import PrintDialog
 from app.ui.retention_dialog import RetentionPurgeDialog
+from app.ui.review_queue import ReviewQueue
 from app.ui.session.window import SessionWindow
 from app.ui.tasks import Task, run_task
 
@@ -184,6 +187,15 @@ class MainWindow(QMainWindow):
         self.purge_action = QAction(self)
         self.purge_action.triggered.connect(self.open_retention_purge)
         self.purge_action.setEnabled(may(workspace.user.role, Permission.ERASE_CASES))
+        self.exchange_action = QAction(self)
+        self.exchange_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.exchange_action.triggered.connect(self.open_exchange)
+        self.keys_action = QAction(self)
+        self.keys_action.triggered.connect(self.open_keys)
+        self.review_action = QAction(self)
+        self.review_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.review_action.triggered.connect(self.open_review_queue)
+        self.review_action.setVisible(workspace.installation.role == "hq")
         self.restore_action = QAction(self)
         self.restore_action.triggered.connect(self.restore_backup)
         self.restore_action.setEnabled(may(workspace.user.role, Permission.MANAGE_OFFICE))
@@ -200,6 +212,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.new_case_action)
         self.file_menu.addAction(self.session_action)
         self.file_menu.addAction(self.print_action)
+        self.file_menu.addAction(self.exchange_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.password_action)
         self.file_menu.addAction(self.sign_out_action)
@@ -213,6 +226,7 @@ class MainWindow(QMainWindow):
         self.case_menu.addAction(self.move_action)
         self.case_menu.addAction(self.history_action)
         self.case_menu.addAction(self.print_action)
+        self.case_menu.addAction(self.review_action)
         self.case_menu.addSeparator()
         self.case_menu.addAction(self.returnee_data_action)
         self.case_menu.addAction(self.erase_action)
@@ -221,6 +235,7 @@ class MainWindow(QMainWindow):
         self.office_menu.addAction(self.accounts_action)
         self.office_menu.addAction(self.backup_action)
         self.office_menu.addAction(self.restore_action)
+        self.office_menu.addAction(self.keys_action)
         self.office_menu.addAction(self.purge_action)
         self.office_menu.addSeparator()
         self.office_menu.addAction(self.remove_demo_action)
@@ -290,6 +305,9 @@ class MainWindow(QMainWindow):
         self.returnee_data_action.setText(_("E&xport the returnee's data…"))
         self.purge_action.setText(_("Retention &purge…"))
         self.restore_action.setText(_("&Restore from a backup…"))
+        self.exchange_action.setText(_("Send and receive &bundles…"))
+        self.keys_action.setText(_("&Keys for bundles…"))
+        self.review_action.setText(_("Plans to &review…"))
         self.case_menu.setTitle(_("&Case"))
         self.office_menu.setTitle(_("&Office"))
         self.file_menu.setTitle(_("&File"))
@@ -497,6 +515,31 @@ class MainWindow(QMainWindow):
             return False
         self.sign_out_requested.emit()
         return True
+
+    def open_exchange(self) -> ExchangeDialog:
+        """Bundles to and from headquarters; what is open is saved first, so it travels."""
+        self._save_sessions()
+        dialog = ExchangeDialog(self.workspace, self)
+        dialog.cases_changed.connect(self._cases_changed)
+        dialog.show()
+        return dialog
+
+    def open_keys(self) -> KeysDialog:
+        dialog = KeysDialog(self.workspace, self)
+        dialog.show()
+        return dialog
+
+    def open_review_queue(self) -> ReviewQueue:
+        dialog = ReviewQueue(self.workspace, self)
+        dialog.decided.connect(self._case_changed)
+        dialog.show()
+        return dialog
+
+    def _cases_changed(self) -> None:
+        selected = self.selected_row()
+        self.model.reload()
+        if selected is not None:
+            self.select_case(selected.case_number)
 
     def _case_erased(self, case_number: str) -> None:
         self.sessions.pop(case_number, None)
