@@ -297,3 +297,26 @@ def test_status_and_settling_a_conflict(workspace, hq, stick):
     assert CaseRegister(hq).detail(number).row.family_name == "Trần"
     assert exchange_status(hq).conflicts == ()
     assert CaseRegister(hq).count(CaseQuery(text="Trần")) == 1  # the search knows it too
+
+
+def test_the_office_sees_per_case_what_hq_has(qtbot, workspace, installed, hq, stick):
+    from app.ui.application import ui_settings
+    from app.ui.main_window import MainWindow
+
+    _paired(workspace, hq, stick)
+    number = _real_cases(workspace, 1)[0]
+    window = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(window)
+    window.show()
+
+    def headquarters_line() -> str:
+        window.table.selectionModel().clearSelection()
+        assert window.select_case(number)
+        labels = [w.text() for w in window.detail.findChildren(type(window.detail.title))]
+        return next(t for t in labels if "received" in t or "revision" in t or "aside" in t)
+
+    assert headquarters_line() == "not received yet (send a bundle)"
+    import_bundle(hq, export_bundle(workspace, stick).path)
+    import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
+    revision = CaseRegister(workspace).detail(number).revision
+    assert headquarters_line() == f"has this revision ({revision})"

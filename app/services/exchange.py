@@ -205,3 +205,30 @@ def resolve_conflict(
             conflict.hq_value,
             conflict.opened_at,
         )
+
+
+@dataclass(frozen=True)
+class CaseAtHeadquarters:
+    """At an office: what HQ has of one case, from its receipts."""
+
+    revision: int  # this office's revision of the case now
+    acknowledged: int | None  # the revision HQ's receipt confirmed (None: nothing yet)
+    set_aside: str | None  # HQ's reason, when its last receipt set the case aside
+    receipt_at: dt.datetime | None
+
+
+def case_at_headquarters(workspace: Workspace, case_number: str) -> CaseAtHeadquarters | None:
+    """None at HQ itself, or for a demo case (demo cases stay at the office)."""
+    if workspace.installation.role != "office":
+        return None
+    with workspace.reading() as session:
+        case = session.scalar(select(Case).where(Case.case_number == case_number))
+        if case is None or case.is_demo:
+            return None
+        last = session.scalar(
+            select(CaseArrival).where(CaseArrival.case_uuid == case.uuid)
+            .order_by(CaseArrival.id.desc()).limit(1)
+        )  # fmt: skip
+        held = last.reason if last is not None and last.outcome == "quarantined" else None
+        return CaseAtHeadquarters(case.revision, case.synced_revision, held,
+                                  last.at if last is not None else None)  # fmt: skip

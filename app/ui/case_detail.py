@@ -6,9 +6,11 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from app.domain.cases import STATUS_LABELS
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
+from app.i18n import fill
 from app.i18n import gettext as _
 from app.services.case_progress import DecisionView
 from app.services.cases import CaseDetail
+from app.services.exchange import CaseAtHeadquarters
 from app.ui.case_progress_dialog import DecisionSummaryLabel
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
 
@@ -39,7 +41,12 @@ class CaseDetailPane(QWidget):
         layout.addStretch(1)
         self.show_case(None)
 
-    def show_case(self, detail: CaseDetail | None, decision: DecisionView | None = None) -> None:
+    def show_case(
+        self,
+        detail: CaseDetail | None,
+        decision: DecisionView | None = None,
+        at_hq: CaseAtHeadquarters | None = None,
+    ) -> None:
         while self._facts.rowCount():
             self._facts.removeRow(0)
         while self._household.count():
@@ -72,6 +79,8 @@ class CaseDetailPane(QWidget):
             (_("Opened"), f"{datetime_text(detail.created_at)} · {detail.created_by}"),
             (_("Revision"), str(detail.revision)),
         ]
+        if at_hq is not None:
+            facts.append((_("Headquarters"), headquarters_text(at_hq)))
         for label, value in facts:
             shown = QLabel(value)
             shown.setWordWrap(True)
@@ -89,3 +98,16 @@ class CaseDetailPane(QWidget):
             label = QLabel(text)
             label.setWordWrap(True)
             self._household.addWidget(label)
+
+
+def headquarters_text(at_hq: CaseAtHeadquarters) -> str:
+    """What HQ has of the case, in a line: nothing yet, this revision, an older one, or set
+    aside with HQ's reason."""
+    if at_hq.set_aside:
+        return fill(_("set aside by headquarters: {reason}"), reason=at_hq.set_aside)
+    if at_hq.acknowledged is None:
+        return _("not received yet (send a bundle)")
+    if at_hq.acknowledged >= at_hq.revision:
+        return fill(_("has this revision ({revision})"), revision=at_hq.revision)
+    return fill(_("has revision {old}; revision {new} is still to send"),
+                old=at_hq.acknowledged, new=at_hq.revision)  # fmt: skip

@@ -43,6 +43,7 @@ from app.services.case_progress import latest_decision
 from app.services.cases import CaseRegister, CaseRow, SortKey
 from app.services.counselling import Counselling
 from app.services.demo import remove_demo_cases
+from app.services.exchange import case_at_headquarters
 from app.services.office import auto_lock_minutes
 from app.services.printing import Printing
 from app.services.workspace import Workspace
@@ -648,6 +649,7 @@ class MainWindow(QMainWindow):
         self.detail.show_case(
             self.register.detail(row.case_number),
             latest_decision(self.workspace, row.case_number),
+            case_at_headquarters(self.workspace, row.case_number),
         )
 
     def _about(self) -> None:
