@@ -320,3 +320,31 @@ def test_the_office_sees_per_case_what_hq_has(qtbot, workspace, installed, hq, s
     import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
     revision = CaseRegister(workspace).detail(number).revision
     assert headquarters_line() == f"has this revision ({revision})"
+
+
+def test_hqs_decision_shows_in_the_session_and_prints_on_the_plan(qtbot, workspace, hq, stick,
+                                                                  tmp_path):  # fmt: skip
+    import subprocess
+
+    from app.services.printing import PrintForm, Printing
+    from app.ui.session.window import SessionWindow
+
+    _paired(workspace, hq, stick)
+    number = _submitted_plan(workspace)
+    import_bundle(hq, export_bundle(workspace, stick, include_demo=True).path)
+    form = decision_form(hq, number)
+    amounts = tuple(ApprovedAmount(i.number, Decimal("111"), "") for i in form.items)
+    record_decision(hq, number, DecisionInput(DecisionOutcome.APPROVED, dt.date.today(),
+                                              amounts, "", "HQ/9"))  # fmt: skip
+    import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
+    window = SessionWindow(Counselling(workspace), number, "en")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.decision.isVisible()
+    assert "HQ/9" in window.decision.text() and "item 1:" in window.decision.text()
+    printing = Printing(workspace)
+    result = printing.render(number, PrintForm.PLAN, "en")
+    out = tmp_path / "plan.pdf"
+    out.write_bytes(result.pdf)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Decision of headquarters" in text and "HQ/9" in text and "111" in text

@@ -42,6 +42,7 @@ from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Sec
 from app.printing.render import render
 from app.printing.text import directional, fill, joined
 from app.services.answers import NO, YES, answer_text, bilingual_answer
+from app.services.case_progress import latest_decision
 from app.services.cases import CaseDetail, CaseRegister, load_case
 from app.services.counselling import Counselling, PlanAssessment, SessionState
 from app.services.free_text import FreeTextPrinter
@@ -266,6 +267,8 @@ class _Builder:
             sections = [self.returnee_section(), *self.form_sections(form.value)]
             if form is PrintForm.PLAN:
                 sections.append(self.assessment_section())
+                if (decided := self.decision_section()) is not None:
+                    sections.append(decided)
         row = self.detail.row
         return PrintDocument(
             title=self.bi(FORM_TITLES[form]),
@@ -457,6 +460,36 @@ class _Builder:
                                           cap=lambda code: money_text(cap, "EUR", code)),
                                   warning=True))  # fmt: skip
         return notes
+
+    def decision_section(self) -> Section | None:
+        """HQ's decision on this plan, once there is one: outcome, date, reference, the
+        amount approved for each item and the total (or the reason for a rejection)."""
+        view = latest_decision(self.printing.workspace, self.detail.row.case_number)
+        if view is None:
+            return None
+        approved = view.outcome.value == "approved"
+        outcome = N_("Approved") if approved else N_("Rejected")
+        rows: list[Any] = [
+            Row(self.bi(N_("Decision")), self.bi(outcome)),
+            Row(
+                self.bi(N_("Decided on")), self.each(lambda code: date_text(view.decided_on, code))
+            ),
+        ]
+        if view.reference:
+            rows.append(Row(self.bi(N_("Reference")), view.reference))
+        for amount in view.amounts:
+            rows.append(Row(
+                self.bi(N_("Approved for item {number}"), number=lambda code, n=amount.item:
+                        number_text(n, code)),
+                self.each(lambda code, a=amount: money_text(a.amount, a.currency, code)),
+            ))  # fmt: skip
+        if view.approved_total_eur is not None:
+            total = view.approved_total_eur
+            rows.append(Row(self.bi(N_("Approved in total (EUR)")),
+                            self.each(lambda code: money_text(total, "EUR", code))))  # fmt: skip
+        if view.reason:
+            rows.append(Row(self.bi(N_("Reason")), view.reason))
+        return Section(self.bi(N_("Decision of headquarters")), tuple(rows))
 
     def assessment_section(self) -> Section:
         assessment = self.printing.counselling.assessment(self.state)

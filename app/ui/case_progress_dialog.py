@@ -123,8 +123,14 @@ class DecisionSummaryLabel(QLabel):
         self.setWordWrap(True)
         self.show_decision(None)
 
-    def show_decision(self, view: DecisionView | None) -> None:
-        self.setText(decision_summary(view))
+    def show_decision(self, view: DecisionView | None, with_amounts: bool = False) -> None:
+        text = decision_summary(view)
+        if with_amounts and view is not None and view.amounts:
+            items = [fill(_("item {number}: {amount}"), number=a.item,
+                          amount=money_text(a.amount, a.currency, active_language()))
+                     for a in view.amounts]  # fmt: skip
+            text += "\n" + fill(_("Approved per item: {items}"), items="; ".join(items))
+        self.setText(text)
         self.setVisible(view is not None)
 
 

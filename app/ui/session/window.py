@@ -33,8 +33,10 @@ from app.domain.errors import HomewardError
 from app.domain.session import FORM_STEPS, STEP_LABELS, STEPS, StepIncomplete
 from app.i18n import active_language, translate_error
 from app.i18n import gettext as _
+from app.services.case_progress import latest_decision
 from app.services.counselling import Counselling, SessionState
 from app.services.printing import PrintForm, Printing
+from app.ui.case_progress_dialog import DecisionSummaryLabel
 from app.ui.errors import show_error
 from app.ui.pickers import language_combo
 from app.ui.print_dialog import PrintDialog
@@ -142,6 +144,10 @@ class SessionWindow(QMainWindow):
         self.locked_note.setStyleSheet(
             "background: #e8eaf6; color: #1a237e; padding: 6px; border-radius: 3px;"
         )
+        self.decision = DecisionSummaryLabel()  # HQ's decision, with the approved amounts
+        self.decision.setStyleSheet(
+            "background: #e8f5e9; color: #1b5e20; padding: 6px; border-radius: 3px;"
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.print_button)
@@ -155,6 +161,7 @@ class SessionWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.locked_note)
+        right_layout.addWidget(self.decision)
         right_layout.addWidget(self.stack, 1)
         right_layout.addLayout(buttons)
         splitter = QSplitter()
@@ -399,6 +406,9 @@ class SessionWindow(QMainWindow):
         self.status.setText(_(STATUS_LABELS[case.status]))
         self.locked_note.setVisible(not self.state.editable)
         self.locked_note.setText(locked_reason(case.status))
+        self.decision.show_decision(
+            latest_decision(self.counselling.workspace, case.case_number), with_amounts=True
+        )
         for row, step in enumerate(STEPS):
             done = step in FORM_STEPS and self.state.completed(step)
             item = self.steps.item(row)
