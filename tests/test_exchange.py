@@ -348,3 +348,28 @@ def test_hqs_decision_shows_in_the_session_and_prints_on_the_plan(qtbot, workspa
     out.write_bytes(result.pdf)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "Decision of headquarters" in text and "HQ/9" in text and "111" in text
+
+
+def test_hqs_resolution_travels_back_to_the_office(workspace, hq, stick):
+    from app.services.exchange import exchange_status, resolve_conflict
+
+    _paired(workspace, hq, stick)
+    number = _real_cases(workspace, 1)[0]
+    import_bundle(hq, export_bundle(workspace, stick).path)
+    import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
+    for side, family in ((workspace, "Trần"), (hq, "Tran Thi")):
+        with side.transaction() as session:
+            case = session.scalar(select(Case).where(Case.case_number == number))
+            session.execute(update(Returnee).where(Returnee.case_id == case.id)
+                            .values(family_name=family))  # fmt: skip
+            case.revision += 1
+    import_bundle(hq, export_bundle(workspace, stick).path)
+    (conflict,) = exchange_status(hq).conflicts
+    resolve_conflict(hq, conflict.id, "edited", "Trần Thị")
+    answer = export_bundle(hq, stick, office="SK")
+    assert answer.resolutions == 1
+    applied = import_bundle(workspace, answer.path)
+    assert applied.resolutions == 1
+    assert CaseRegister(workspace).detail(number).row.family_name == "Trần Thị"
+    with pytest.raises(NothingToExport):  # HQ holds the value the office now has
+        export_bundle(workspace, stick)

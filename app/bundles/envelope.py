@@ -126,7 +126,7 @@ _OTHER_CONTEXTS = {
 }
 RECORDS_OF: dict[BundleKind, frozenset[str]] = {
     BundleKind.CASES: frozenset({"case", "audit_event", "tombstone"}),
-    BundleKind.RECEIPTS: frozenset({"receipt", "decision"}),
+    BundleKind.RECEIPTS: frozenset({"receipt", "decision", "resolution"}),
 }
 ALREADY_THERE = N_("a file of that name is already there")
 NOT_WRITABLE = N_("the record cannot go into a bundle")

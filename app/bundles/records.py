@@ -246,12 +246,27 @@ class Decision(Record, tag="decision"):
             raise ValueError("an approved plan needs approved amounts")
 
 
-AnyRecord = CaseRecord | AuditEventRecord | Tombstone | Receipt | Decision
-RecordType = Literal["case", "audit_event", "tombstone", "receipt", "decision"]
+class Resolution(Record, tag="resolution"):
+    """HQ settled a conflict on one field of a case by keeping its own value or an edited
+    one: the office takes it unless it changed that field again since (then the office's
+    newer value goes back to HQ as a new conflict)."""
+
+    uuid: uuid.UUID  # the conflict's own id at HQ: applied once
+    case_uuid: uuid.UUID
+    field: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    office_value: AnswerValue  # what the office had sent, to see whether it changed since
+    value: AnswerValue
+    resolved_by: Name
+    resolved_at: UtcDateTime
+
+
+AnyRecord = CaseRecord | AuditEventRecord | Tombstone | Receipt | Decision | Resolution
+RecordType = Literal["case", "audit_event", "tombstone", "receipt", "decision", "resolution"]
 RECORD_TYPES: dict[type[Record], str] = {
     CaseRecord: "case",
     AuditEventRecord: "audit_event",
     Tombstone: "tombstone",
     Receipt: "receipt",
     Decision: "decision",
+    Resolution: "resolution",
 }

@@ -20,6 +20,7 @@ from app.bundles.records import (
     Decision,
     Receipt,
     Record,
+    Resolution,
     Tombstone,
 )
 from app.config import inside_data_folder, output_problem
@@ -42,6 +43,7 @@ from app.store.models import (
     BundleEntry,
     Case,
     CaseArrival,
+    CaseConflict,
     CaseDecision,
     CaseTombstone,
     Peer,
@@ -63,6 +65,7 @@ class ExportResult:
     tombstones: int
     receipts: int
     decisions: int
+    resolutions: int = 0
 
 
 def export_bundle(
@@ -147,6 +150,7 @@ def export_bundle(
         got.get("tombstone", 0),
         got.get("receipt", 0),
         got.get("decision", 0),
+        got.get("resolution", 0),
     )
 
 
@@ -273,7 +277,7 @@ def _office_records(
 
 def _return_records(
     session: Session, office: uuid.UUID, cancelled: Cancelled | None
-) -> tuple[Iterator[Record], dict[str, int], tuple[list[int], list[int]]]:
+) -> tuple[Iterator[Record], dict[str, int], tuple[list[int], list[int], list[int]]]:
     """Receipts for what arrived from the office (the installation ``office``, whatever its
     keys now) and was not yet reported, and HQ's decisions on the cases it sent."""
     from_office = select(BundleEntry.bundle_id).where(BundleEntry.sender_installation == office)
@@ -297,8 +301,17 @@ def _return_records(
                CaseDecision.sent_at.is_(None))
         .order_by(CaseDecision.id)
     ).all())  # fmt: skip
-    counts = {"receipt": len(arrivals), "decision": len(decisions)}
-    reported = ([a.id for a in arrivals], [d.id for d, _uuid, _name in decisions])
+    resolutions = list(session.execute(
+        select(CaseConflict, UserAccount.display_name)
+        .outerjoin(UserAccount, CaseConflict.resolved_by_id == UserAccount.id)
+        .where(CaseConflict.case_uuid.in_(its_cases), CaseConflict.resolution.in_(("hq", "edited")),
+               CaseConflict.sent_at.is_(None))
+        .order_by(CaseConflict.id)
+    ).all())  # fmt: skip
+    counts = {"receipt": len(arrivals), "decision": len(decisions),
+              "resolution": len(resolutions)}  # fmt: skip
+    reported = ([a.id for a in arrivals], [d.id for d, _uuid, _name in decisions],
+                [c.id for c, _name in resolutions])  # fmt: skip
 
     def records() -> Iterator[Record]:
         for arrival in arrivals:
@@ -331,14 +344,24 @@ def _return_records(
                 decided_by=decided_by or "HQ",
                 decided_at=decision.recorded_at,
             )
+        for conflict, resolved_by in resolutions:
+            yield Resolution(
+                uuid=conflict.uuid, case_uuid=conflict.case_uuid, field=conflict.field,
+                office_value=conflict.office_value, value=conflict.resolved_value,  # type: ignore[arg-type]
+                resolved_by=resolved_by or "HQ", resolved_at=conflict.resolved_at,  # type: ignore[arg-type]
+            )  # fmt: skip
 
     return records(), counts, reported
 
 
-def _mark_reported(session: Session, arrival_ids: list[int], decision_ids: list[int]) -> None:
+def _mark_reported(
+    session: Session, arrival_ids: list[int], decision_ids: list[int], conflict_ids: list[int]
+) -> None:
     """Only what went into the bundle: an arrival or decision added meanwhile waits."""
     now = dt.datetime.now(dt.UTC)
     for arrival in session.scalars(select(CaseArrival).where(CaseArrival.id.in_(arrival_ids))):
         arrival.reported_at = now
     for decision in session.scalars(select(CaseDecision).where(CaseDecision.id.in_(decision_ids))):
         decision.sent_at = now
+    for conflict in session.scalars(select(CaseConflict).where(CaseConflict.id.in_(conflict_ids))):
+        conflict.sent_at = now

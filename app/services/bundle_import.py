@@ -27,6 +27,7 @@ from app.bundles.records import (
     CaseRecord,
     Decision,
     Receipt,
+    Resolution,
     Tombstone,
 )
 from app.domain.accounts import Permission
@@ -92,6 +93,7 @@ class ImportResult:
     quarantined: tuple[Quarantined, ...] = ()
     receipts: int = 0
     decisions: int = 0
+    resolutions: int = 0
     missing: tuple[int, int] | None = None  # a gap in the sender's series: first, last
 
 
@@ -104,6 +106,7 @@ class _Tally:
     erased: int = 0
     receipts: int = 0
     decisions: int = 0
+    resolutions: int = 0
     quarantined: list[Quarantined] = field(default_factory=list)
 
 
@@ -197,6 +200,7 @@ def import_bundle(
         tuple(tally.quarantined),
         tally.receipts,
         tally.decisions,
+        tally.resolutions,
         missing,
     )
 
@@ -251,6 +255,8 @@ def _apply(
         _apply_receipt(session, record, tally)
     elif isinstance(record, Decision):
         _apply_decision(session, workspace, record, tally)
+    elif isinstance(record, Resolution):
+        _apply_resolution(session, workspace, header, record, tally)
 
 
 def _arrival(
@@ -585,11 +591,15 @@ def import_summary(result: ImportResult) -> str:
     if result.kind == BundleKind.RECEIPTS.value:
         lines = [
             fill(
-                _("Bundle {sequence} from {office}: {receipts} receipts, {decisions} decisions."),
+                _(
+                    "Bundle {sequence} from {office}: {receipts} receipts, {decisions} "
+                    "decisions, {resolutions} conflicts settled by headquarters."
+                ),
                 sequence=result.sequence,
                 office=result.sender_office,
                 receipts=result.receipts,
                 decisions=result.decisions,
+                resolutions=result.resolutions,
             )
         ]
     else:
@@ -623,3 +633,41 @@ def import_summary(result: ImportResult) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _apply_resolution(session: Session, workspace: Workspace, header: BundleHeader,
+                      record: Resolution, tally: _Tally) -> None:  # fmt: skip
+    """HQ's choice on a conflict, taken here unless this field changed again since the
+    office sent it (then the office's newer value goes back and HQ decides again)."""
+    if session.scalar(select(CaseConflict.id).where(CaseConflict.uuid == record.uuid)):
+        return  # applied already: a resend changes nothing
+    case = session.scalar(select(Case).where(Case.uuid == record.case_uuid).options(
+        selectinload(Case.returnee), selectinload(Case.household),
+        selectinload(Case.responses)))  # fmt: skip
+    if case is None:
+        return
+    fields = case_fields(case)
+    unchanged = fields.get(record.field) == record.office_value
+    session.add(CaseConflict(uuid=record.uuid, case_uuid=case.uuid, case_number=case.case_number,
+                             field=record.field, office_value=record.office_value,
+                             hq_value=record.value, bundle_id=header.bundle_id,
+                             office_revision=case.revision, resolution="hq",
+                             resolved_value=record.value, resolved_at=record.resolved_at,
+                             sent_at=dt.datetime.now(dt.UTC)))  # fmt: skip
+    if not unchanged or fields.get(record.field) == record.value:
+        return
+    if record.value is None:
+        fields.pop(record.field, None)
+    else:
+        fields[record.field] = record.value
+    in_step = case.synced_revision == case.revision
+    apply_fields(session, case, fields, None, workspace.user.id)
+    case.revision += 1
+    case.updated_at = dt.datetime.now(dt.UTC)
+    if in_step:  # HQ holds this value already
+        case.synced_revision = case.revision
+    session.flush()
+    reindex(session, case)
+    audit.record(session, "conflict.resolution_applied", user_id=workspace.user.id, case=case,
+                 detail={"field": record.field, "by": record.resolved_by})  # fmt: skip
+    tally.resolutions += 1

@@ -413,6 +413,8 @@ class CaseConflict(Base):
     resolved_value: Mapped[object | None] = mapped_column(JSON)
     resolved_at: Mapped[dt.datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uuid: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)
+    sent_at: Mapped[dt.datetime | None]  # when the resolution left in a return bundle
 
 
 class ImportedEvent(Base):

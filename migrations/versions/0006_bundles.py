@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-02 03:53:32.397058
+Create Date: 2026-12-02 04:37:55.988144
 """
 
 from __future__ import annotations
@@ -87,12 +87,15 @@ def upgrade() -> None:
         sa.Column("resolved_value", sa.JSON(), nullable=True),
         sa.Column("resolved_at", sa.DateTime(), nullable=True),
         sa.Column("resolved_by_id", sa.Integer(), nullable=True),
+        sa.Column("uuid", sa.Uuid(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["resolved_by_id"],
             ["user_account.id"],
             name=op.f("fk_case_conflict_resolved_by_id_user_account"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_conflict")),
+        sa.UniqueConstraint("uuid", name=op.f("uq_case_conflict_uuid")),
     )
     with op.batch_alter_table("case_conflict", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_conflict_case_uuid"), ["case_uuid"], unique=False)
