@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -391,28 +391,50 @@ def _case_json(row: Any) -> dict[str, object]:
 
 
 def _cmd_cases(args: argparse.Namespace, paths: DataPaths) -> int:
+    from contextlib import closing
+    from itertools import islice
+
     from app.services.cases import CaseQuery, CaseRegister, SortKey
 
     workspace = _unlock(args, paths)
     try:
-        register = CaseRegister(workspace)
         query = CaseQuery(text=args.search, sort=SortKey.CASE_NUMBER, descending=False)
-        total = register.count(query)
-        rows = register.page(query, 0, args.limit if args.limit > 0 else max(total, 1))
+        listing = CaseRegister(workspace).listing(query)
+        total = listing.total or 0
+        # Rows stream from the store a page at a time, so memory stays flat at any size.
+        with closing(listing.rows(page_size=min(args.limit or 1000, 1000))) as rows:
+            limited = islice(rows, args.limit) if args.limit > 0 else rows
+            if args.json:
+                _stream_cases_json(total, limited)
+                return 0
+            shown = 0
+            for row in limited:
+                name = printable(f"{row.family_name.upper()} {row.given_name}".strip())
+                born = row.date_of_birth.isoformat() if row.date_of_birth else "?"
+                print(
+                    f"{row.case_number}  {name:<32}  {born:<10}  {row.country_of_return}  "
+                    f"{row.status.value}"
+                )
+                shown += 1
     finally:
         workspace.close()
-    if args.json:
-        _emit_json({"total": total, "cases": [_case_json(row) for row in rows]})
-        return 0
-    for row in rows:
-        name = printable(f"{row.family_name.upper()} {row.given_name}".strip())
-        born = row.date_of_birth.isoformat() if row.date_of_birth else "?"
-        print(
-            f"{row.case_number}  {name:<32}  {born:<10}  {row.country_of_return}  "
-            f"{row.status.value}"
-        )
-    print(_("{shown} of {total} cases").format(shown=len(rows), total=total), file=sys.stderr)
+    print(_("{shown} of {total} cases").format(shown=shown, total=total), file=sys.stderr)
     return 0
+
+
+def _stream_cases_json(total: int, rows: Iterable[Any]) -> None:
+    """Write what ``_emit_json({"total": total, "cases": [...]})`` would, case by case."""
+
+    def write(text: str) -> None:
+        sys.stdout.write(_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+    write(f'{{\n  "total": {json.dumps(total)},\n  "cases": [')
+    separator = "\n"
+    for row in rows:
+        case = json.dumps(_case_json(row), ensure_ascii=False, indent=2, default=str)
+        write(separator + "    " + case.replace("\n", "\n    "))
+        separator = ",\n"
+    write("]\n}\n" if separator == "\n" else "\n  ]\n}\n")
 
 
 def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:
