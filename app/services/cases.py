@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Result,
     Select,
@@ -229,17 +230,17 @@ def _where(statement: Select[Any], *conditions: ColumnElement[bool] | None) -> S
 @functools.cache
 def _page_statement(
     sort: SortKey, descending: bool, reading: _Reading, *, anchored: bool, reverse: bool
-) -> Select[Any]:
+) -> Select[Any] | CompoundSelect[Any]:
     order = KeysetOrder(_KEYS[sort], descending=descending)
     statement = (
         select(*_ROW_COLUMNS, *order.columns())
         .select_from(Case)
         .join(Returnee, Returnee.case_id == Case.id)
-        .order_by(*order.order_by(reverse=reverse))
-        .limit(bindparam("limit", type_=Integer))
     )
-    beyond = order.beyond(reverse=reverse) if anchored else None
-    return _where(statement, _matching(reading, Case.id), beyond)
+    # Checked on the table whose index is read, before the other table is looked up.
+    statement = _where(statement, _matching(reading, _key_table(sort)[1]))
+    limit = bindparam("limit", type_=Integer)
+    return order.page(statement, limit, anchored=anchored, reverse=reverse)
 
 
 @functools.cache
@@ -275,7 +276,7 @@ def _before_statement(sort: SortKey, descending: bool, reading: _Reading) -> Sel
     order = KeysetOrder(_KEYS[sort], descending=descending)
     table, key_id = _key_table(sort)
     statement = select(func.count()).select_from(table)
-    return _where(statement, _matching(reading, key_id), order.beyond(reverse=True))
+    return _where(statement, _matching(reading, key_id), order.before())
 
 
 class CaseListing:
@@ -316,7 +317,9 @@ class CaseListing:
         many = int(found or 0) ** 2 > _WALK_FACTOR * int(cases or 0)
         self._reading = _Reading.WALK if many else _Reading.HITS
 
-    def _run(self, session: Session, statement: Select[Any], **values: Any) -> Result[Any]:
+    def _run(
+        self, session: Session, statement: Select[Any] | CompoundSelect[Any], **values: Any
+    ) -> Result[Any]:
         if self._match is not None:
             values["match"] = self._match
         return session.connection().execute(statement, values)
