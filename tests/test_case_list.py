@@ -58,7 +58,7 @@ def insert_cases(workspace, count, *, seed=1, start=1):
                     "family_name": rng.choice(FAMILIES),
                     "date_of_birth": born,
                     "date_of_birth_precision": "year",
-                    "sex": "f",
+                    "sex": "F",
                     "nationality": country,
                 }
             )
