@@ -23,9 +23,11 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    type_coerce,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.types import NullType
 
 from app.domain.accounts import Permission
 from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
@@ -79,9 +81,10 @@ _KEYS: dict[SortKey, tuple[InstrumentedAttribute[Any], ...]] = {
 }
 PAGE_SIZE = 200
 # Searching, the cases are either read from the search hits and sorted (few hits), or read in
-# the sort's index and kept if they are hits (many). Reading h hits costs about h steps, the
-# index about 200 * N / h: the index wins once h * h exceeds this many times N.
-_WALK_FACTOR = 4
+# the sort's index and kept if they are hits (many). Sorting h hits takes about 30 SQLite steps
+# a hit; the index, about 4 a hit (to know them) and 12 an entry for the 200 * N / h entries
+# it passes to find a page: it wins once h * h exceeds about 100 times N (measured here).
+_WALK_FACTOR = 100
 
 
 @dataclass(frozen=True)
@@ -161,22 +164,42 @@ class CasePage:
     last: Anchor | None
 
 
-_ROW_COLUMNS = (
-    Case.id,
-    Case.uuid,
-    Case.case_number,
-    Returnee.given_name,
-    Returnee.family_name,
-    Returnee.date_of_birth,
-    Returnee.date_of_birth_precision,
-    Returnee.nationality,
-    Case.country_of_return,
-    Case.region_of_return,
-    Case.status,
-    Case.session_language,
-    Case.updated_at,
-    Case.is_demo,
+# Read as stored and converted below as the column types would, at a third of their cost
+# (a page of 200 rows: about 1 ms instead of 3).
+_ROW_COLUMNS = tuple(
+    type_coerce(column, NullType()).label(f"row_{i}")
+    for i, column in enumerate(
+        (
+            Case.id,
+            Case.uuid,
+            Case.case_number,
+            Returnee.given_name,
+            Returnee.family_name,
+            Returnee.date_of_birth,
+            Returnee.date_of_birth_precision,
+            Returnee.nationality,
+            Case.country_of_return,
+            Case.region_of_return,
+            Case.status,
+            Case.session_language,
+            Case.updated_at,
+            Case.is_demo,
+        )
+    )
 )
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _utc(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC)  # stored in UTC without its zone (UtcDateTime)
 
 
 def _row(values: Sequence[Any]) -> CaseRow:
@@ -184,18 +207,18 @@ def _row(values: Sequence[Any]) -> CaseRow:
      language, updated, demo) = values[: len(_ROW_COLUMNS)]  # fmt: skip
     return CaseRow(
         id=id_,
-        uuid=uuid_,
+        uuid=_uuid(uuid_),
         case_number=number,
         given_name=given,
         family_name=family,
-        date_of_birth=PartialDate.stored(born, precision),
+        date_of_birth=PartialDate.stored(_date(born), precision),
         nationality=nationality,
         country_of_return=country,
         region_of_return=region,
         status=CaseStatus(status),
         session_language=language,
-        updated_at=updated,
-        is_demo=demo,
+        updated_at=_utc(updated),
+        is_demo=bool(demo),
     )
 
 
