@@ -423,18 +423,37 @@ def _cmd_cases(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def _stream_cases_json(total: int, rows: Iterable[Any]) -> None:
-    """Write what ``_emit_json({"total": total, "cases": [...]})`` would, case by case."""
+    """Write what ``_emit_json({"total": total, "cases": [...]})`` would, case by case.
+
+    Each case is laid out here as ``json.dumps(indent=2)`` lays it out, its values encoded by
+    the C encoder (with an indent, json falls back to its pure-Python encoder: 5x slower)."""
+    from json.encoder import encode_basestring  # the C one where there is one
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    keys: dict[str, str] = {}
+
+    def field(key: str, value: object) -> str:
+        name = keys.get(key) or keys.setdefault(key, f"      {encode(key)}: ")
+        return name + (encode_basestring(value) if isinstance(value, str) else encode(value))
+
+    def laid_out(case: dict[str, object]) -> str:
+        return "    {\n" + ",\n".join(field(k, v) for k, v in case.items()) + "\n    }"
 
     def write(text: str) -> None:
         sys.stdout.write(_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
-    write(f'{{\n  "total": {json.dumps(total)},\n  "cases": [')
-    separator = "\n"
+    write(f'{{\n  "total": {encode(total)},\n  "cases": [')
+    chunk: list[str] = []
+    written = False
     for row in rows:
-        case = json.dumps(_case_json(row), ensure_ascii=False, indent=2, default=str)
-        write(separator + "    " + case.replace("\n", "\n    "))
-        separator = ",\n"
-    write("]\n}\n" if separator == "\n" else "\n  ]\n}\n")
+        chunk.append(laid_out(_case_json(row)))
+        if len(chunk) == 500:
+            write(("," if written else "") + "\n" + ",\n".join(chunk))
+            chunk, written = [], True
+    if chunk:
+        write(("," if written else "") + "\n" + ",\n".join(chunk))
+        written = True
+    write("\n  ]\n}\n" if written else "]\n}\n")
 
 
 def _cmd_case(args: argparse.Namespace, paths: DataPaths) -> int:

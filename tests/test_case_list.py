@@ -310,7 +310,7 @@ def test_cases_json_is_written_as_one_document_case_by_case(workspace, monkeypat
             {"name": "Ann\u202e\u0085\nx"},  # controls a terminal would act on
         )
     rows = list(CaseRegister(workspace).listing(CaseQuery()).rows())
-    for shown in (rows, rows[:1], []):
+    for shown in (rows, rows[:1], [], (rows * 90)[:1001]):  # written 500 cases at a time
         written, expected = io.StringIO(), io.StringIO()
         monkeypatch.setattr("sys.stdout", written)
         cli._stream_cases_json(len(rows), iter(shown))
