@@ -5,12 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import uuid
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
+from math import isqrt
+from typing import Any
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Result,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.types import NullType
 
 from app.domain.accounts import Permission
 from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
@@ -29,6 +46,7 @@ from app.i18n.languages import LANGUAGE_CODES, LANGUAGES, country_codes, country
 from app.services.identity import apply_identity, new_member, person_columns
 from app.services.workspace import Workspace
 from app.store import audit, search
+from app.store.keyset import Anchor, KeysetOrder
 from app.store.models import Case, CaseNumberCounter, Office, Returnee
 from app.store.types import utcnow
 
@@ -49,16 +67,25 @@ class SortKey(enum.StrEnum):
     UPDATED = "updated"
 
 
-_ORDER = {
-    SortKey.CASE_NUMBER: (Case.case_number,),
-    SortKey.NAME: (func.lower(Returnee.family_name), func.lower(Returnee.given_name)),
-    SortKey.BIRTH: (Returnee.date_of_birth,),
-    SortKey.NATIONALITY: (Returnee.nationality,),
-    SortKey.COUNTRY: (Case.country_of_return, Case.region_of_return),
-    SortKey.STATUS: (Case.status,),
-    SortKey.LANGUAGE: (Case.session_language,),
-    SortKey.UPDATED: (Case.updated_at,),
+# Each sort's keys, the case id last: every key has an index that serves it in both
+# directions (see the models). Keys of the returnee are read from the returnee table alone.
+_KEYS: dict[SortKey, tuple[InstrumentedAttribute[Any], ...]] = {
+    SortKey.CASE_NUMBER: (Case.case_number, Case.id),
+    SortKey.NAME: (Returnee.sort_family, Returnee.sort_given, Returnee.case_id),
+    SortKey.BIRTH: (Returnee.sort_birth, Returnee.case_id),
+    SortKey.NATIONALITY: (Returnee.nationality, Returnee.case_id),
+    SortKey.COUNTRY: (Case.country_of_return, Case.region_of_return, Case.id),
+    SortKey.STATUS: (Case.status, Case.id),
+    SortKey.LANGUAGE: (Case.session_language, Case.id),
+    SortKey.UPDATED: (Case.updated_at, Case.id),
 }
+PAGE_SIZE = 200
+# Searching, the cases are either read from the search hits and sorted (few hits), or read in
+# the sort's index and kept if they are hits (many). Sorting reads the rows of every hit, one
+# random page each; the index is read in order, about 200 * N / h entries for a page of 200,
+# plus the hits themselves from the search index. Measured here at 100,000 cases, the index
+# is faster from about 800 hits: once h * h exceeds this many times N.
+_WALK_FACTOR = 6
 
 
 @dataclass(frozen=True)
@@ -129,14 +156,276 @@ def case_row(case: Case) -> CaseRow:
     )
 
 
-def _filtered(statement: Select[tuple[Case]], query: CaseQuery) -> Select[tuple[Case]] | None:
-    if not query.text.strip():
-        return statement
-    expression = search.match_expression(query.text)
-    if expression is None:
+@dataclass(frozen=True)
+class CasePage:
+    """Rows of the register in order, with the anchors of the first and the last."""
+
+    rows: tuple[CaseRow, ...]
+    first: Anchor | None
+    last: Anchor | None
+
+
+# Read as stored and converted below as the column types would, at a third of their cost
+# (a page of 200 rows: about 1 ms instead of 3).
+_ROW_COLUMNS = tuple(
+    type_coerce(column, NullType()).label(f"row_{i}")
+    for i, column in enumerate(
+        (
+            Case.id,
+            Case.uuid,
+            Case.case_number,
+            Returnee.given_name,
+            Returnee.family_name,
+            Returnee.date_of_birth,
+            Returnee.date_of_birth_precision,
+            Returnee.nationality,
+            Case.country_of_return,
+            Case.region_of_return,
+            Case.status,
+            Case.session_language,
+            Case.updated_at,
+            Case.is_demo,
+        )
+    )
+)
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=value)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _utc(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC)  # stored in UTC without its zone (UtcDateTime)
+
+
+def _row(values: Sequence[Any]) -> CaseRow:
+    (id_, uuid_, number, given, family, born, precision, nationality, country, region, status,
+     language, updated, demo) = values[: len(_ROW_COLUMNS)]  # fmt: skip
+    return CaseRow(
+        id=id_,
+        uuid=_uuid(uuid_),
+        case_number=number,
+        given_name=given,
+        family_name=family,
+        date_of_birth=PartialDate.stored(_date(born), precision),
+        nationality=nationality,
+        country_of_return=country,
+        region_of_return=region,
+        status=CaseStatus(status),
+        session_language=language,
+        updated_at=_utc(updated),
+        is_demo=bool(demo),
+    )
+
+
+class _Reading(enum.Enum):
+    """How a listing reads the store (see _WALK_FACTOR)."""
+
+    ALL = "all"  # no search: the sort's index
+    HITS = "hits"  # the search hits, sorted
+    WALK = "walk"  # the sort's index, keeping the hits
+
+
+def _key_table(sort: SortKey) -> tuple[type[Case] | type[Returnee], InstrumentedAttribute[int]]:
+    key_id = _KEYS[sort][-1]
+    return (Returnee, Returnee.case_id) if key_id is Returnee.case_id else (Case, Case.id)
+
+
+def _matching(reading: _Reading, id_column: ColumnElement[int]) -> ColumnElement[bool] | None:
+    if reading is _Reading.ALL:
         return None
-    hits = text(f"SELECT rowid FROM {search.SEARCH_TABLE} WHERE {search.SEARCH_TABLE} MATCH :q")
-    return statement.where(Case.id.in_(hits.bindparams(q=expression)))
+    # "+ 0" hides the id from the planner, which then reads the sort's index and checks each
+    # case against the hits; given the bare id it reads the hits and sorts them.
+    target = id_column + literal_column("0") if reading is _Reading.WALK else id_column
+    return target.in_(search.hits(bindparam("match", type_=String)))
+
+
+def _where(statement: Select[Any], *conditions: ColumnElement[bool] | None) -> Select[Any]:
+    return statement.where(*(c for c in conditions if c is not None))
+
+
+# The statements are built once and their values bound on each run: a statement SQLAlchemy
+# has compiled before costs nothing to build again, and nothing to match its columns.
+@functools.cache
+def _page_statement(
+    sort: SortKey, descending: bool, reading: _Reading, *, anchored: bool, reverse: bool
+) -> Select[Any] | CompoundSelect[Any]:
+    order = KeysetOrder(_KEYS[sort], descending=descending)
+    statement = (
+        select(*_ROW_COLUMNS, *order.columns())
+        .select_from(Case)
+        .join(Returnee, Returnee.case_id == Case.id)
+    )
+    # Checked on the table whose index is read, before the other table is looked up.
+    statement = _where(statement, _matching(reading, _key_table(sort)[1]))
+    limit = bindparam("limit", type_=Integer)
+    return order.page(statement, limit, anchored=anchored, reverse=reverse)
+
+
+@functools.cache
+def _seek_statement(
+    sort: SortKey, descending: bool, reading: _Reading, *, reverse: bool
+) -> Select[Any]:
+    order = KeysetOrder(_KEYS[sort], descending=descending)
+    table, key_id = _key_table(sort)
+    statement = (
+        select(*order.columns())
+        .select_from(table)
+        .order_by(*order.order_by(reverse=reverse))
+        .offset(bindparam("skip", type_=Integer))
+        .limit(1)
+    )
+    return _where(statement, _matching(reading, key_id))
+
+
+@functools.cache
+def _anchor_statement(sort: SortKey, descending: bool, reading: _Reading) -> Select[Any]:
+    order = KeysetOrder(_KEYS[sort], descending=descending)
+    statement = (
+        select(*order.columns())
+        .select_from(Case)
+        .join(Returnee, Returnee.case_id == Case.id)
+        .where(Case.case_number == bindparam("number", type_=String))
+    )
+    return _where(statement, _matching(reading, Case.id))
+
+
+@functools.cache
+def _before_statement(sort: SortKey, descending: bool, reading: _Reading) -> Select[Any]:
+    order = KeysetOrder(_KEYS[sort], descending=descending)
+    table, key_id = _key_table(sort)
+    statement = select(func.count()).select_from(table)
+    return _where(statement, _matching(reading, key_id), order.before())
+
+
+class CaseListing:
+    """One search and sort of the register: counted once, then read page by page.
+
+    Pages follow one another by keyset (:meth:`after`, :meth:`before`); :meth:`at` and
+    :meth:`position` jump by counting along an index, never by reading the cases between.
+    """
+
+    def __init__(self, workspace: Workspace, query: CaseQuery, *, exact: bool = True) -> None:
+        self.workspace = workspace
+        self.query = query
+        self.order = KeysetOrder(_KEYS[query.sort], descending=query.descending)
+        self._match = search.match_expression(query.text) if query.text.strip() else None
+        # Text with nothing searchable in it ("*", "?!") finds nothing.
+        self.empty = bool(query.text.strip()) and self._match is None
+        self._reading = _Reading.ALL
+        self.total: int | None = 0 if self.empty else None
+        if not self.empty:
+            with workspace.reading() as session:
+                self._count(session, exact=exact)
+
+    def _count(self, session: Session, *, exact: bool) -> None:
+        """Count the cases (``exact``), or only enough search hits to choose how to read."""
+        if self._match is None:
+            if exact:
+                self.total = int(session.scalar(select(func.count()).select_from(Case)) or 0)
+            return
+        biggest = select(func.max(Case.id)).scalar_subquery()
+        if exact:
+            hits = search.count_hits(self._match).scalar_subquery()
+            found, cases = session.execute(select(hits, biggest)).one()
+            self.total = int(found)
+        else:
+            cases = session.scalar(select(func.max(Case.id))) or 0
+            at_most = isqrt(_WALK_FACTOR * cases) + 1
+            found = session.scalar(search.count_hits(self._match, at_most=at_most))
+        many = int(found or 0) ** 2 > _WALK_FACTOR * int(cases or 0)
+        self._reading = _Reading.WALK if many else _Reading.HITS
+
+    def _run(
+        self, session: Session, statement: Select[Any] | CompoundSelect[Any], **values: Any
+    ) -> Result[Any]:
+        if self._match is not None:
+            values["match"] = self._match
+        return session.connection().execute(statement, values)
+
+    def _page(
+        self, session: Session, limit: int, anchor: Anchor | None, *, reverse: bool = False
+    ) -> CasePage:
+        if self.empty or limit <= 0:
+            return CasePage((), None, None)
+        sort, descending = self.query.sort, self.query.descending
+        statement = _page_statement(
+            sort, descending, self._reading, anchored=anchor is not None, reverse=reverse
+        )
+        values = self.order.params(anchor) if anchor is not None else {}
+        found = self._run(session, statement, limit=limit, **values).all()
+        if reverse:
+            found.reverse()
+        if not found:
+            return CasePage((), None, None)
+        rows = tuple(_row(values) for values in found)
+        return CasePage(rows, self.order.anchor_of(found[0]), self.order.anchor_of(found[-1]))
+
+    def first(self, limit: int = PAGE_SIZE) -> CasePage:
+        with self.workspace.reading() as session:
+            return self._page(session, limit, None)
+
+    def last(self, limit: int = PAGE_SIZE) -> CasePage:
+        with self.workspace.reading() as session:
+            return self._page(session, limit, None, reverse=True)
+
+    def after(self, anchor: Anchor, limit: int = PAGE_SIZE) -> CasePage:
+        with self.workspace.reading() as session:
+            return self._page(session, limit, anchor)
+
+    def before(self, anchor: Anchor, limit: int = PAGE_SIZE) -> CasePage:
+        with self.workspace.reading() as session:
+            return self._page(session, limit, anchor, reverse=True)
+
+    def at(self, offset: int, limit: int = PAGE_SIZE) -> CasePage:
+        """The rows from ``offset`` on: the row next to the page is found by counting along
+        the index from the nearer end (no case read), then the page follows it."""
+        if offset <= 0:
+            return self.first(limit)
+        with self.workspace.reading() as session:
+            end = offset + limit
+            if self.total is not None and end >= self.total:
+                return self._page(session, self.total - offset, None, reverse=True)
+            after_end = self.total - end if self.total is not None else offset
+            from_end = after_end < offset
+            sort, descending = self.query.sort, self.query.descending
+            statement = _seek_statement(sort, descending, self._reading, reverse=from_end)
+            skip = after_end - 1 if from_end else offset - 1
+            found = self._run(session, statement, skip=skip).first()
+            if found is None:
+                return CasePage((), None, None)
+            return self._page(session, limit, self.order.anchor_of(found), reverse=from_end)
+
+    def position(self, case_number: str) -> int | None:
+        """Where ``case_number`` stands in this listing (None if it is not in it): one count
+        of the index entries before it."""
+        if self.empty:
+            return None
+        sort, descending = self.query.sort, self.query.descending
+        with self.workspace.reading() as session:
+            statement = _anchor_statement(sort, descending, self._reading)
+            found = self._run(session, statement, number=case_number).first()
+            if found is None:
+                return None
+            statement = _before_statement(sort, descending, self._reading)
+            values = self.order.params(self.order.anchor_of(found))
+            return int(self._run(session, statement, **values).scalar_one())
+
+    def rows(self, page_size: int = 1000) -> Generator[CaseRow, None, None]:
+        """Every row in order, a page at a time, all in one consistent reading."""
+        with self.workspace.reading() as session:
+            anchor: Anchor | None = None
+            while True:
+                page = self._page(session, page_size, anchor)
+                yield from page.rows
+                if len(page.rows) < page_size:
+                    return
+                anchor = page.last
 
 
 class CaseRegister:
@@ -145,25 +434,16 @@ class CaseRegister:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
 
-    def count(self, query: CaseQuery) -> int:
-        statement = _filtered(select(Case).join(Case.returnee), query)
-        if statement is None:
-            return 0
-        with self.workspace.reading() as session:
-            counted = statement.with_only_columns(func.count(Case.id))
-            return int(session.scalar(counted) or 0)
+    def listing(self, query: CaseQuery) -> CaseListing:
+        """``query`` counted once, to be read page by page."""
+        return CaseListing(self.workspace, query)
 
-    def page(self, query: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
-        statement = _filtered(
-            select(Case).join(Case.returnee).options(joinedload(Case.returnee)), query
-        )
-        if statement is None:
-            return []
-        order = [key.desc() if query.descending else key.asc() for key in _ORDER[query.sort]]
-        tie_break = Case.id.desc() if query.descending else Case.id.asc()
-        statement = statement.order_by(*order, tie_break).offset(offset).limit(limit)
-        with self.workspace.reading() as session:
-            return [case_row(case) for case in session.scalars(statement)]
+    def count(self, query: CaseQuery) -> int:
+        return CaseListing(self.workspace, query).total or 0
+
+    def page(self, query: CaseQuery, offset: int = 0, limit: int = PAGE_SIZE) -> list[CaseRow]:
+        """``limit`` rows from ``offset`` (uncounted: to read on, use :meth:`listing`)."""
+        return list(CaseListing(self.workspace, query, exact=False).at(offset, limit).rows)
 
     def detail(self, case_number: str) -> CaseDetail:
         with self.workspace.reading() as session:

@@ -14,8 +14,10 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -109,8 +111,8 @@ class Case(Base):
     case_number: Mapped[str] = mapped_column(String(24), unique=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     status: Mapped[str] = mapped_column(String(24), index=True)
-    session_language: Mapped[str] = mapped_column(String(16))
-    country_of_return: Mapped[str] = mapped_column(String(2), index=True)
+    session_language: Mapped[str] = mapped_column(String(16), index=True)
+    country_of_return: Mapped[str] = mapped_column(String(2))
     region_of_return: Mapped[str] = mapped_column(String(100), default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # Bundles: at an office, the last revision HQ's receipt acknowledged (export sends what is
@@ -144,6 +146,10 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="CaseDecision.id"
     )
 
+    # Every column the case list sorts by has an index that ends in the case id (SQLite adds
+    # the rowid to each index), so the list pages by keyset instead of sorting every case.
+    __table_args__ = (Index("ix_returnee_case_country", "country_of_return", "region_of_return"),)
+
 
 class Returnee(Base):
     __tablename__ = "returnee"
@@ -164,8 +170,27 @@ class Returnee(Base):
     )
     sex: Mapped[str] = mapped_column(String(1))
     nationality: Mapped[str] = mapped_column(String(2))
+    # Sort keys of the case list, computed by the database from the columns above (no writer
+    # fills them). Keyset pages compare plain columns: SQLite uses an index for a row-value
+    # range over columns, not over expressions such as lower(). A missing birth date sorts
+    # first, as NULL did; no birth date is accepted before year 1900.
+    sort_family: Mapped[str] = mapped_column(
+        String(100), Computed("lower(family_name)", persisted=True), deferred=True
+    )
+    sort_given: Mapped[str] = mapped_column(
+        String(100), Computed("lower(given_name)", persisted=True), deferred=True
+    )
+    sort_birth: Mapped[dt.date] = mapped_column(
+        Date, Computed("coalesce(date_of_birth, '0001-01-01')", persisted=True), deferred=True
+    )
 
     case: Mapped[Case] = relationship(back_populates="returnee")
+
+    __table_args__ = (
+        Index("ix_returnee_sort_name", "sort_family", "sort_given", "case_id"),
+        Index("ix_returnee_sort_birth", "sort_birth", "case_id"),
+        Index("ix_returnee_nationality", "nationality", "case_id"),
+    )
 
 
 class HouseholdMember(Base):

@@ -2,20 +2,33 @@
 
 One row per case, keyed by the case's integer id. ``remove_diacritics 2`` lets "nguyen"
 find "Nguyễn"; every word typed is matched as a prefix, so results narrow as the user types.
+Prefix indexes of one and two letters answer the first keystrokes from one list each, instead
+of merging the lists of every word that begins so.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, text
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 SEARCH_TABLE = "case_search"
 CREATE_SEARCH_TABLE = (
-    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
-    "case_number, names, places, tokenize = 'unicode61 remove_diacritics 2')"
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(case_number, names, places, "
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')"
 )
+_search = table(SEARCH_TABLE, column("rowid"))
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8
 # Letters that are not a base letter plus a diacritic, so FTS5 cannot fold them itself.
@@ -36,6 +49,21 @@ def match_expression(query: str) -> str | None:
     if not words:
         return None
     return " ".join(f'"{word}"*' for word in words)
+
+
+def hits(expression: str | BindParameter[str]) -> Select[tuple[int]]:
+    """The ids of the cases matching ``expression`` (a :func:`match_expression` or a
+    parameter that will hold one), answered from the search index alone."""
+    return select(_search.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(expression))
+
+
+def count_hits(expression: str, *, at_most: int | None = None) -> Select[tuple[int]]:
+    """How many cases match, counted in the search index (each case has one search row);
+    with ``at_most``, the index stops reading there."""
+    found = hits(expression)
+    if at_most is not None:
+        found = found.limit(at_most)
+    return select(func.count()).select_from(found.subquery())
 
 
 def index_case(

@@ -1,7 +1,15 @@
-"""The case register as a Qt table model: pages fetched from the store as the view scrolls."""
+"""The case register as a Qt table model.
+
+The model has as many rows as the search matches from the start (one count per search), and
+reads a page of them from the store when the view first shows one of its rows. A page next
+to one already read follows it by keyset; a page far from any (the end, a reselected case
+deep in the list) is found by counting along the sort's index. So scrolling to the end or
+selecting the 90,000th case reads one or two pages, not every page before them.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
@@ -10,12 +18,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.domain.cases import STATUS_LABELS
 from app.i18n import N_
 from app.i18n import gettext as _
-from app.services.cases import CaseQuery, CaseRegister, CaseRow, SortKey
+from app.services.cases import CaseListing, CasePage, CaseQuery, CaseRegister, CaseRow, SortKey
+from app.store.keyset import Anchor
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 DEMO_NOTE = N_("Demo case: synthetic data, not a real person.")
 PAGE_SIZE = 200
+KEEP_PAGES = 20  # pages of rows kept in memory; the anchors of every page read are kept
 
 COLUMNS: tuple[tuple[SortKey, str], ...] = (
     (SortKey.CASE_NUMBER, N_("Case number")),
@@ -60,7 +70,9 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._register = register
         self._query = CaseQuery()
-        self._rows: list[CaseRow] = []
+        self._listing: CaseListing | None = None
+        self._pages: OrderedDict[int, CasePage] = OrderedDict()  # least recently used first
+        self._edges: dict[int, tuple[Anchor, Anchor]] = {}  # first and last row of each page
         self._total = 0
         self.reload()
 
@@ -70,14 +82,16 @@ class CaseTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        """Cases matching the current search, fetched or not."""
+        """Cases matching the current search."""
         return self._total
 
     def reload(self) -> None:
-        """Count the matches and fetch the first page; the view asks for the rest on scroll."""
+        """Count the matches; rows are read when the view shows them."""
         self.beginResetModel()
-        self._total = self._register.count(self._query)
-        self._rows = self._register.page(self._query, 0, PAGE_SIZE) if self._total else []
+        self._listing = self._register.listing(self._query)
+        self._total = self._listing.total or 0
+        self._pages.clear()
+        self._edges.clear()
         self.endResetModel()
 
     def set_search(self, text: str, *, force: bool = False) -> None:
@@ -87,36 +101,53 @@ class CaseTableModel(QAbstractTableModel):
             self.reload()
 
     def row_at(self, row: int) -> CaseRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        if not 0 <= row < self._total:
+            return None
+        page = self._page(row // PAGE_SIZE)
+        within = row % PAGE_SIZE
+        return page.rows[within] if within < len(page.rows) else None
 
     def row_of(self, case_number: str) -> int:
-        """Row of ``case_number`` among those fetched so far, or -1."""
-        for position, row in enumerate(self._rows):
-            if row.case_number == case_number:
-                return position
-        return -1
+        """Row of ``case_number`` in the list, or -1 if the search does not match it."""
+        for number, page in self._pages.items():
+            for within, row in enumerate(page.rows):
+                if row.case_number == case_number:
+                    return number * PAGE_SIZE + within
+        position = self._listing.position(case_number) if self._listing else None
+        return position if position is not None and position < self._total else -1
+
+    def _page(self, number: int) -> CasePage:
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+            self._pages[number] = page
+            if page.first is not None and page.last is not None:
+                self._edges[number] = (page.first, page.last)
+            while len(self._pages) > KEEP_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
+
+    def _read(self, number: int) -> CasePage:
+        """Page ``number`` from its neighbour's edge if one was read, else by position."""
+        assert self._listing is not None
+        start = number * PAGE_SIZE
+        size = min(PAGE_SIZE, self._total - start)
+        if number == 0:
+            return self._listing.first(size)
+        if number - 1 in self._edges:
+            return self._listing.after(self._edges[number - 1][1], size)
+        if number + 1 in self._edges:
+            return self._listing.before(self._edges[number + 1][0], size)
+        return self._listing.at(start, size)
 
     # Qt model interface
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        page = self._register.page(self._query, len(self._rows), PAGE_SIZE)
-        if not page:
-            self._total = len(self._rows)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index.row()) if index.isValid() else None

@@ -606,11 +606,9 @@ class MainWindow(QMainWindow):
         self.select_case(case_number)
 
     def select_case(self, case_number: str) -> bool:
-        """Select ``case_number`` in the list, fetching pages until it is found."""
+        """Select ``case_number`` in the list (found by its place in the sort, the pages
+        before it unread)."""
         row = self.model.row_of(case_number)
-        while row < 0 and self.model.canFetchMore():
-            self.model.fetchMore()
-            row = self.model.row_of(case_number)
         if row < 0:
             return False
         # Not QTableView.selectRow: with a right-to-left layout (Arabic, Dari, Pashto, Urdu
