@@ -235,7 +235,8 @@ def test_an_office_sends_hq_imports_and_answers(qtbot, workspace, hq, stick, mon
     choose(monkeypatch, "getOpenFileNames", ([str(answer.path)], ""))
     with qtbot.waitSignal(office.cases_changed, timeout=20_000):
         click(qtbot, office.import_button)
-    assert "Bundle 1 from HQ: 2 receipts, 0 decisions, 0 conflicts settled by headquarters." in office.import_report.toPlainText()
+    summary = "Bundle 1 from HQ: 2 receipts, 0 decisions, 0 conflicts settled by headquarters."
+    assert summary in office.import_report.toPlainText()
     assert office.send_intro.text() == "Headquarters has acknowledged every case as it is now."
     assert exchange_status(workspace).awaiting_receipt == 0
 
