@@ -71,7 +71,7 @@ def test_erasing_leaves_a_tombstone_and_no_trace_of_the_returnee(workspace):
         assert {e.action for e in redacted} >= {"case.opened", "case.erased"}
     assert CaseRegister(workspace).count(CaseQuery(text=NAME)) == 0
     assert verify_audit_trail(workspace).broken is None
-    with pytest.raises(CaseNotFound):
+    with pytest.raises(CaseNotFound, match="was erased on"):  # said, with the date
         erase_case(workspace, number, ErasureReason.REQUEST, confirmation=number)
 
 

@@ -432,6 +432,12 @@ class KeyDocumentInvalid(BundleDamaged):
     template = N_("This is not a valid {expected}: {problem}. Nothing was changed.")
 
 
+class CaseErased(CaseNotFound):
+    """Same code as not found (scripts that test for it keep working), with the reason."""
+
+    template = N_("Case {case_number} was erased on {date}; only its tombstone is left.")
+
+
 class ConflictNotFound(HomewardError):
     code = "HW074"
     exit_code = 4

@@ -32,7 +32,7 @@ from sqlalchemy.types import NullType
 from app.domain.accounts import Permission
 from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
 from app.domain.dates import PartialDate
-from app.domain.errors import CaseIdentityLocked, CaseNotFound, InvalidInput, Msgid
+from app.domain.errors import CaseErased, CaseIdentityLocked, CaseNotFound, InvalidInput, Msgid
 from app.domain.people import (
     IDENTITY_LOCKED_STATUSES,
     IdentityInput,
@@ -47,7 +47,7 @@ from app.services.identity import apply_identity, new_member, person_columns
 from app.services.workspace import Workspace
 from app.store import audit, search
 from app.store.keyset import Anchor, KeysetOrder
-from app.store.models import Case, CaseNumberCounter, Office, Returnee
+from app.store.models import Case, CaseNumberCounter, CaseTombstone, Office, Returnee
 from app.store.types import utcnow
 
 _INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
@@ -563,6 +563,12 @@ def load_case(session: Session, case_number: str, *options: ExecutableOption) ->
             .where(Case.case_number == str(parsed))
             .options(joinedload(Case.returnee), *options)
         )
+    if case is None and parsed is not None:
+        erased = session.scalar(
+            select(CaseTombstone.erased_at).where(CaseTombstone.case_number == str(parsed))
+        )
+        if erased is not None:
+            raise CaseErased(case_number=str(parsed), date=erased.date().isoformat())
     if case is None:
         shown = case_number.strip()
         raise CaseNotFound(case_number=shown if len(shown) <= 40 else shown[:40] + "…")
