@@ -111,3 +111,9 @@ def test_resealing_the_audit_chain_keeps_it_whole_and_says_if_it_was_broken(tmp_
     assert last.action == "audit.resealed"
     assert last.detail == {"events": 3, "earlier_chain_broken_at": 2 if tampered else None}
     engine.dispose()
+
+
+def test_the_shipped_head_is_read_without_alembic_and_agrees_with_it():
+    from app.store.migrate import shipped_head
+
+    assert shipped_head() == head_revision()

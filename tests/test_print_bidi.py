@@ -12,13 +12,11 @@ import pytest
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from app.printing.bidi import CONTROLS, bidi_class, line_levels, resolve, visual_order
+from app.printing.marks import directional, fill, joined
 from app.printing.text import (
     BidiParagraph,
     Line,
-    directional,
-    fill,
     is_rtl_text,
-    joined,
     lay_out,
     shape_line,
     shaped_runs,

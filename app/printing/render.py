@@ -32,7 +32,8 @@ from app.printing.document import (
 )
 from app.printing.flow import KeepWithNext, KeepWithPrevious, RowTable
 from app.printing.fonts import register_fonts
-from app.printing.text import BidiParagraph, fill, joined, line_width
+from app.printing.marks import fill, joined
+from app.printing.text import BidiParagraph, line_width
 
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")

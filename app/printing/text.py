@@ -8,15 +8,15 @@ own direction and font. Right-to-left paragraphs are right-aligned. The flowable
 between lines, so long answers flow across pages.
 
 Pieces of different languages are never resolved as one concatenated string: a value put
-into a template is isolated (:func:`fill`), pieces shown on one line are isolated from each
-other (:func:`joined`), and a label keeps the direction of its language
+into a template is isolated (``app.printing.marks.fill``), pieces shown on one line are
+isolated from each other (:func:`joined`), and a label keeps the direction of its language
 (:func:`directional`) even when it starts with a Latin abbreviation ("EUR میں کل رقم").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,15 +26,8 @@ from reportlab.platypus import Flowable
 
 from app.printing.bidi import (
     CONTROLS,
-    FSI,
-    LRI,
-    LRM,
-    PDI,
-    RLI,
-    RLM,
     LevelRun,
     Resolved,
-    bidi_class,
     is_rtl_text,
     line_runs,
     resolve,
@@ -46,36 +39,6 @@ from app.printing.shaping import ShapedRun, run_width, shape
 # carried by their letter's glyph (see app.printing.shaping).
 _NO_TEXT = "/Span <</ActualText <FEFF0000>>> BDC"
 _ARABIC_SCRIPT = re.compile("[\u0600-\u08ff\ufb50-\ufeff]")
-
-
-def isolate(text: str, rtl: bool | None = None) -> str:
-    """``text`` as a directional isolate: its own direction (first strong, or ``rtl``)
-    inside whatever surrounds it, and no effect on the text around it."""
-    opener = FSI if rtl is None else RLI if rtl else LRI
-    return f"{opener}{text}{PDI}"
-
-
-def fill(template: str, **params: object) -> str:
-    """``template.format(**params)`` with every value isolated, as printed forms need them:
-    "{pages} میں سے صفحہ {page}" keeps its numbers where the translator put them."""
-    return template.format(**{key: isolate(str(value)) for key, value in params.items()})
-
-
-def joined(pieces: Iterable[str], separator: str) -> str:
-    """Pieces on one line (a case number, a phrase in each language), each isolated."""
-    return separator.join(isolate(piece) for piece in pieces if piece)
-
-
-def directional(text: str, rtl: bool) -> str:
-    """``text`` marked to read in its language's direction ``rtl`` when its first strong
-    letter says otherwise; a text with no letter of that direction (an untranslated
-    fallback) keeps its own."""
-    if not text or is_rtl_text(text) == rtl:
-        return text
-    wanted = ("R", "AL") if rtl else ("L",)
-    if any(bidi_class(char) in wanted for char in text):
-        return (RLM if rtl else LRM) + text
-    return text
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.formdefs.values import typed
 from app.i18n import gettext
 from app.i18n.dates import partial_date_text
 from app.i18n.languages import babel_locale, language
-from app.printing.text import directional, joined
+from app.printing.marks import directional, joined
 
 YES, NO = N_("Yes"), N_("No")
 

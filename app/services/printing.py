@@ -39,8 +39,7 @@ from app.i18n.languages import (
 )
 from app.i18n.numbers import list_text, money_text, number_text, signed_text
 from app.printing.document import Bilingual, Grid, Note, PrintDocument, Row, Section, Value
-from app.printing.render import render
-from app.printing.text import directional, fill, joined
+from app.printing.marks import directional, fill, joined
 from app.services.answers import NO, YES, answer_text, bilingual_answer
 from app.services.case_progress import latest_decision
 from app.services.cases import CaseDetail, CaseRegister, load_case
@@ -112,6 +111,8 @@ class Printing:
             raise InvalidInput({"page_size": N_("the paper size is A4 or Letter")})
         builder = _Builder(self, detail, state, migrant, self.office_language())
         document = builder.document(form, page_size)
+        from app.printing.render import render  # ReportLab loads with the first print
+
         pdf = render(document)
         return PrintResult(
             pdf=pdf,

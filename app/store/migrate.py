@@ -1,27 +1,59 @@
-"""Bring the store's schema up to date at start-up, copying the file aside first."""
+"""Bring the store's schema up to date at start-up, copying the file aside first.
+
+Alembic is imported only when a migration is due: a start with an up-to-date store compares
+the stored revision with the newest shipped one, read from the revision files themselves.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.domain.errors import StoreTooNew
 from app.resources import resource_dir
 from app.store.backup import copy_store
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger("homeward.store")
 KEEP_BACKUPS = 10
+_REVISION = re.compile(r'^(down_)?revision: str(?: \| None)? = (None|"([^"]+)")', re.MULTILINE)
+
+
+@cache
+def shipped_head() -> str:
+    """The newest revision shipped, from the revision files (the one no other revises)."""
+    revisions, revised = set(), set()
+    for path in (resource_dir("migrations") / "versions").glob("*.py"):
+        for down, _value, name in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if name:
+                (revised if down else revisions).add(name)
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The store's revision, read with plain SQL (None for a store without a schema)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     if connection is not None:
@@ -30,6 +62,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         raise RuntimeError(f"migrations must have exactly one head, found {heads}")
@@ -38,6 +72,9 @@ def head_revision() -> str:
 
 def is_known_revision(revision: str) -> bool:
     """Whether this Homeward knows ``revision`` (a store from a newer one does not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except CommandError:
@@ -45,6 +82,8 @@ def is_known_revision(revision: str) -> bool:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -55,6 +94,11 @@ def upgrade(engine: Engine, database: Path | None, backups: Path | None) -> bool
     A store that already has a schema is copied to ``backups`` before it changes. A store
     written by a newer program (a revision we do not know) is refused untouched.
     """
+    if stored_revision(engine) == shipped_head():
+        return False  # the usual start: no Alembic at all
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     current = current_revision(engine)
     head = head_revision()

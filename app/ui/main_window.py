@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import (
@@ -60,19 +61,21 @@ from app.ui.data_protection import (
 from app.ui.edit_case_dialog import EditCaseDialog
 from app.ui.erase_dialog import EraseCaseDialog
 from app.ui.errors import show_error
-from app.ui.exchange_dialog import ExchangeDialog
 from app.ui.help_dialog import HelpDialog, shortcut_rows
 from app.ui.idle_lock import IdleLock
-from app.ui.keys_dialog import KeysDialog
 from app.ui.language import apply_language
 from app.ui.new_case_dialog import NewCaseDialog
 from app.ui.office_dialog import OfficeBudgetDialog
 from app.ui.password_dialog import ChangePasswordDialog
-from app.ui.print_dialog import PrintDialog
 from app.ui.retention_dialog import RetentionPurgeDialog
-from app.ui.review_queue import ReviewQueue
 from app.ui.session.window import SessionWindow
 from app.ui.tasks import Task, run_task
+
+if TYPE_CHECKING:  # loaded when first opened: printing previews and bundle crypto are heavy
+    from app.ui.exchange_dialog import ExchangeDialog
+    from app.ui.keys_dialog import KeysDialog
+    from app.ui.print_dialog import PrintDialog
+    from app.ui.review_queue import ReviewQueue
 
 SEARCH_DELAY_MS = 150
 # Default widths; the name takes what is left, so the table never needs a horizontal scroll.
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
                 header.resizeSection(column, width)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        header.sortIndicatorChanged.connect(lambda *_sort: self.table.scrollToTop())
 
         self.detail = CaseDetailPane()
         self.splitter = QSplitter()
@@ -519,6 +523,8 @@ class MainWindow(QMainWindow):
 
     def open_exchange(self) -> ExchangeDialog:
         """Bundles to and from headquarters; what is open is saved first, so it travels."""
+        from app.ui.exchange_dialog import ExchangeDialog
+
         self._save_sessions()
         dialog = ExchangeDialog(self.workspace, self)
         dialog.cases_changed.connect(self._cases_changed)
@@ -526,11 +532,15 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_keys(self) -> KeysDialog:
+        from app.ui.keys_dialog import KeysDialog
+
         dialog = KeysDialog(self.workspace, self)
         dialog.show()
         return dialog
 
     def open_review_queue(self) -> ReviewQueue:
+        from app.ui.review_queue import ReviewQueue
+
         dialog = ReviewQueue(self.workspace, self)
         dialog.decided.connect(self._case_changed)
         dialog.show()
@@ -570,6 +580,8 @@ class MainWindow(QMainWindow):
             window.reload()
 
     def open_print(self) -> PrintDialog | None:
+        from app.ui.print_dialog import PrintDialog
+
         row = self.selected_row()
         if row is None:
             self.statusBar().showMessage(_("Select a case to print."), 4000)
@@ -624,6 +636,7 @@ class MainWindow(QMainWindow):
     def _apply_search(self) -> None:
         self._search_timer.stop()
         self.model.set_search(self.search.text())
+        self.table.scrollToTop()  # a new search reads from its first hit
 
     def _update_count(self) -> None:
         total = self.model.total

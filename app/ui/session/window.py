@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -39,9 +40,11 @@ from app.services.printing import PrintForm, Printing
 from app.ui.case_progress_dialog import DecisionSummaryLabel
 from app.ui.errors import show_error
 from app.ui.pickers import language_combo
-from app.ui.print_dialog import PrintDialog
 from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
+
+if TYPE_CHECKING:
+    from app.ui.print_dialog import PrintDialog
 
 log = logging.getLogger("homeward.ui")
 SAVE_DELAY_MS = 600  # after the last key
@@ -350,6 +353,8 @@ class SessionWindow(QMainWindow):
         self.go_to(self._step_index() + 1)
 
     def open_print(self) -> PrintDialog | None:
+        from app.ui.print_dialog import PrintDialog  # the preview loads PDFium: on first use
+
         """Preview and print the case's forms (what is on screen is saved first)."""
         if not self.save_now():
             return None
