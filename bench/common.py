@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -41,8 +42,10 @@ def log(message: str) -> None:
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """Environment of a child process: this source tree first, Qt offscreen, English."""
+    """Environment of a child process: this source tree first, Qt offscreen, English, and
+    byte code cached as an installed program has it (start-up is measured, not compiling)."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["LANG"] = "en_GB.UTF-8"
@@ -111,6 +114,7 @@ def vm_kib(field: str, pid: int | str = "self") -> int:
 class ChildRun:
     seconds: float
     max_rss_mib: float  # the child's own peak resident memory
+    cpu_seconds: float  # user + system
     returncode: int
     stdout: Path
     stderr: str
@@ -135,17 +139,42 @@ def run_measured(
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = stderr_path.read_text(errors="replace")
-    return ChildRun(seconds, usage.ru_maxrss / 1024, process.returncode, stdout_path, stderr)
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(seconds, usage.ru_maxrss / 1024, cpu, process.returncode, stdout_path, stderr)
 
 
 def run_json(command: Sequence[str], *, env: dict[str, str], timeout: float = 1800) -> Any:
-    """Run a child that prints one JSON document; that document (or why there is none)."""
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise RuntimeError(f"exit {done.returncode}: {done.stderr.strip()[-2000:]}")
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    if not lines:
-        raise RuntimeError(f"no output: {done.stderr.strip()[-2000:]}")
+    """Run a child that prints one JSON document; that document, or why there is none. The
+    child's progress lines are passed on to this process's stderr as they come."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.PIPE,
+                                   text=True)  # fmt: skip
+        tail: list[str] = []
+
+        def relay() -> None:
+            assert process.stderr is not None
+            for line in process.stderr:
+                if line.startswith("[bench"):
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
+                tail.append(line)
+                del tail[:-40]
+
+        relaying = threading.Thread(target=relay, daemon=True)
+        relaying.start()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise RuntimeError(f"no answer within {timeout:.0f} s") from None
+        finally:
+            relaying.join(5)
+        out.seek(0)
+        stdout = out.read()
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        raise RuntimeError(f"exit {process.returncode}: {''.join(tail).strip()[-1500:]}")
     return json.loads(lines[-1])
 
 
