@@ -28,7 +28,7 @@ from app.formdefs import FormRegistry, load_forms
 from app.services.cases import DEMO_OFFICE_CODE
 from app.services.demo_answers import consent_answers, intake_answers, plan_answers
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
-from app.services.demo_rows import DemoCase, Writer, write_cases
+from app.services.demo_rows import DemoCase, Writer, bulk_connection, write_cases
 from app.services.demo_versions import interpreter_versions
 from app.services.workspace import Workspace
 from app.store import audit, search
@@ -258,8 +258,8 @@ def add_demo_cases(
     as demo cases and numbered DEMO-…; a register that holds real cases gets them only when
     asked explicitly (``alongside_real``). They are written a few thousand per transaction,
     each whole (cases, search rows, audit events); ``progress(done, count)`` is called after
-    each, and ``cancelled()`` before each: cancelling keeps what was written (remove it with
-    :func:`remove_demo_cases`) and returns how many that is.
+    each, and ``cancelled()`` before making up the next: cancelling finishes the one being
+    written and keeps what was written (:func:`remove_demo_cases` takes it away).
     """
     workspace.require(Permission.WORK_ON_CASES)
     if not alongside_real:
@@ -277,30 +277,38 @@ def add_demo_cases(
         office = _demo_office(session)
         writer = Writer(office.id, office.code, workspace.user.id)
 
+    added = 0
+
     def write(chunk: list[DemoCase]) -> int:
-        with workspace.transaction() as session:
+        # A session of its own on the bulk connection: its audit events are sealed by
+        # write_cases itself, not by the workspace's sessions.
+        with Session(connection) as session, session.begin():
             write_cases(session, writer, chunk)
         return len(chunk)
 
+    def written(pending: Future[int] | None) -> None:
+        nonlocal added
+        if pending is not None:
+            added += pending.result()
+            if progress is not None:
+                progress(added, count)
+
     # While one chunk is written (SQLite works without holding Python's lock) the next one
     # is made up: on two cores that overlaps most of the writing with the generating.
-    added = 0
-    with _no_cycle_collection(), ThreadPoolExecutor(1, "demo-writer") as writing:
+    with (
+        _no_cycle_collection(),
+        bulk_connection(workspace.engine) as connection,
+        ThreadPoolExecutor(1, "demo-writer") as writing,
+    ):
         pending: Future[int] | None = None
         for start in range(0, count, CHUNK):
             if cancelled is not None and cancelled():
                 break
             chunk = [_generate(rng, forms, now, at, writer.user_id)
                      for at in opened[start : start + CHUNK]]  # fmt: skip
-            if pending is not None:
-                added += pending.result()
-                if progress is not None:
-                    progress(added, count)
+            written(pending)
             pending = writing.submit(write, chunk)
-        if pending is not None:
-            added += pending.result()
-            if progress is not None:
-                progress(added, count)
+        written(pending)
     return added
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,7 @@ from app.store.models import (
 )
 from app.store.types import utcnow
 
-PAGE_CACHE_KIB = 64 * 1024
+_PAGE_CACHE_KIB = 64 * 1024
 _INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
 _INSERT_SEARCH_ROW = text(
     f"INSERT INTO {search.SEARCH_TABLE}(rowid, case_number, names, places) "
@@ -67,27 +67,30 @@ class Writer:
     user_id: int
 
 
+@contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for every transaction of a large demo, with a larger page cache while
+    it lasts: the cases' rows go to the ends of their tables, but their UUIDs and numbers to
+    every part of the indexes, whose pages would otherwise be read (and decrypted) again for
+    each transaction."""
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
+        connection.commit()  # so that each session on it begins and commits its own
+        try:
+            yield connection
+        finally:
+            connection.rollback()  # whatever a failed session left
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+            connection.commit()
+
+
 def write_cases(session: Session, writer: Writer, cases: Sequence[DemoCase]) -> None:
     """Insert ``cases`` with their returnees, households, answers, decisions, search rows and
     audit events, in ``session``'s transaction."""
     if not cases:
         return
-    connection = session.connection()
-    with _page_cache(connection):
-        _write(session, connection, writer, cases)
-
-
-@contextmanager
-def _page_cache(connection: Connection) -> Iterator[None]:
-    """A larger page cache for the while: the cases' rows go to the ends of their tables, but
-    their UUIDs and numbers to every part of the indexes, whose pages would otherwise be read
-    (and decrypted) again and again."""
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+    _write(session, session.connection(), writer, cases)
 
 
 def _write(

@@ -58,8 +58,7 @@ def main() -> int:
             if mode == "warmup":
                 wait_for_checks(self.window)
                 return
-            report["rss_kib"], report["hwm_kib"] = vm_kib("VmRSS"), vm_kib("VmHWM")
-            self.window.close()
+            done(self.window)
 
     class WatchedWindow(application.MainWindow):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,16 +84,20 @@ def main() -> int:
         if any(t.name == "store-checks" and t.is_alive() for t in threading.enumerate()):
             QTimer.singleShot(200, lambda: wait_for_checks(window))
             return
+        done(window)
+
+    def done(window: Any) -> None:
+        """Say what was measured now: what quitting does after it is not measured (and if it
+        goes wrong, the exit code says so)."""
         report["rss_kib"], report["hwm_kib"] = vm_kib("VmRSS"), vm_kib("VmHWM")
+        print(json.dumps(report), flush=True)
         window.close()
 
     application.LoginDialog = SignInAtOnce  # type: ignore[misc]
     application.MainWindow = WatchedWindow  # type: ignore[misc]
     from app.cli import main as homeward
 
-    code = homeward(["--data-dir", data_dir, "gui"])
-    print(json.dumps(report))
-    return code
+    return homeward(["--data-dir", data_dir, "gui"])
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from typing import Any
 from bench.common import Context, child_env, figure, log, median
 
 FIGURES = ("cold_start", "gui_memory")
+EXIT_CODES: list[int] = []  # of the app's processes, when not 0
 
 
 def _start(module: str, *args: str) -> tuple[float, dict[str, Any]]:
@@ -27,11 +28,14 @@ def _start(module: str, *args: str) -> tuple[float, dict[str, Any]]:
     done = subprocess.run([sys.executable, "-m", module, *args], env=child_env(),
                           capture_output=True, text=True, timeout=900)  # fmt: skip
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
+    if not lines:
         raise RuntimeError(f"{module} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
     report = json.loads(lines[-1])
     if "painted_at" not in report:
         raise RuntimeError(f"{module}: the case list was never painted")
+    if done.returncode != 0:  # after the measurement: quitting went wrong, worth knowing
+        EXIT_CODES.append(done.returncode)
+        log(f"{module} {' '.join(args[:1])}: exit code {done.returncode} on quitting")
     return (report["painted_at"] - spawned) * 1000, report
 
 
@@ -60,6 +64,7 @@ def measure(context: Context) -> dict[str, Any]:
             met=value < 800 and value <= 4 * base,
             digits=0,
             samples_ms=[round(s) for s in starts],
+            failed_exits=EXIT_CODES,
             baseline_samples_ms=[round(s) for s in bare_starts],
         ),
         "gui_memory": figure(
