@@ -121,12 +121,15 @@ class ChildRun:
 
 
 def run_measured(
-    command: Sequence[str], *, env: dict[str, str], folder: Path, timeout: float = 1800
+    module: str, args: Sequence[str], *, env: dict[str, str], folder: Path, timeout: float = 1800
 ) -> ChildRun:
-    """Run ``command`` with its output in ``folder``; its wall time and peak RSS (from
-    wait4, so no other child's peak gets in)."""
+    """``python -m module args`` with its output in ``folder``: its wall time, CPU time and
+    peak resident memory (as the process itself saw it at exit, bench.children.measured)."""
+    from bench.children.measured import MARKER
+
     folder.mkdir(parents=True, exist_ok=True)
     stdout_path, stderr_path = folder / "stdout", folder / "stderr"
+    command = [sys.executable, "-m", "bench.children.measured", module, *args]
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
@@ -139,8 +142,10 @@ def run_measured(
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = stderr_path.read_text(errors="replace")
+    peaks = [line[len(MARKER) :] for line in stderr.splitlines() if line.startswith(MARKER)]
+    peak_kib = int(peaks[-1]) if peaks else usage.ru_maxrss
     cpu = usage.ru_utime + usage.ru_stime
-    return ChildRun(seconds, usage.ru_maxrss / 1024, cpu, process.returncode, stdout_path, stderr)
+    return ChildRun(seconds, peak_kib / 1024, cpu, process.returncode, stdout_path, stderr)
 
 
 def run_json(command: Sequence[str], *, env: dict[str, str], timeout: float = 1800) -> Any:

@@ -7,7 +7,6 @@ Baseline: a script streaming the same fields from one SQL query (bench.children.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +19,17 @@ def measure(context: Context) -> dict[str, Any]:
     env = child_env(HOMEWARD_PASSWORD=PASSWORD)
     scratch = Path(context.scratch) / "cases_json"
     homeward = run_measured(
-        [sys.executable, "-m", "app", "--data-dir", context.data_dir, "cases", "--json"],
-        env=env,
+        "app", ["--data-dir", context.data_dir, "cases", "--json"], env=env,
         folder=scratch / "homeward",
-    )
+    )  # fmt: skip
     if homeward.returncode != 0:
         raise RuntimeError(f"homeward cases --json failed: {homeward.stderr.strip()[-500:]}")
-    listed = json.loads(homeward.stdout.read_text())["total"]
     baseline = run_measured(
-        [sys.executable, "-m", "bench.children.stream_cases", context.data_dir],
-        env=env,
-        folder=scratch / "baseline",
+        "bench.children.stream_cases", [context.data_dir], env=env, folder=scratch / "baseline"
     )
     if baseline.returncode != 0:
         raise RuntimeError(f"the streaming baseline failed: {baseline.stderr.strip()[-500:]}")
+    listed = json.loads(homeward.stdout.read_text())["total"]  # read after both ran
     streamed = json.loads(baseline.stdout.read_text())["total"]
     log(f"cases --json: {homeward.seconds:.1f} s, {homeward.max_rss_mib:.0f} MiB "
         f"(streaming {baseline.seconds:.1f} s, {baseline.max_rss_mib:.0f} MiB)")  # fmt: skip

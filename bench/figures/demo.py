@@ -12,7 +12,6 @@ commits are timed.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -55,8 +54,7 @@ def run_demo(data_dir: Path, cases: int, scratch: Path) -> dict[str, Any]:
     """``homeward demo --cases N --seed 16`` timed; written to scratch/demo_run.json."""
     log(f"homeward demo --cases {cases} …")
     done = run_measured(
-        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "demo", "--cases",
-         str(cases), "--seed", "16"],
+        "app", ["--data-dir", str(data_dir), "demo", "--cases", str(cases), "--seed", "16"],
         env=child_env(HOMEWARD_PASSWORD=PASSWORD), folder=scratch / "demo_command",
     )  # fmt: skip
     if done.returncode != 0:
