@@ -7,10 +7,15 @@ same seed gives the same cases, so a demo data set can be rebuilt exactly.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import random
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.accounts import Permission
@@ -20,16 +25,20 @@ from app.domain.errors import RealCasesPresent
 from app.domain.money import INDICATIVE_RATES_TO_EUR
 from app.domain.people import HouseholdMemberInput, NewCaseInput, PersonInput, Relationship, Sex
 from app.formdefs import FormRegistry, load_forms
-from app.services.cases import DEMO_OFFICE_CODE, add_case
+from app.services.cases import DEMO_OFFICE_CODE
 from app.services.demo_answers import consent_answers, intake_answers, plan_answers
 from app.services.demo_names import COUNTRIES, DemoCountry, Surname
+from app.services.demo_rows import DemoCase, Writer, bulk_connection, write_cases
 from app.services.demo_versions import interpreter_versions
 from app.services.workspace import Workspace
 from app.store import audit, search
-from app.store.models import Case, CaseDecision, FormResponse, Office
+from app.store.models import Case, Office
 from app.store.types import utcnow
 
-_BATCH = 500
+# Cases per transaction: large enough for bulk inserts to pay, small enough to keep memory
+# flat and to answer a cancel within a second or so.
+CHUNK = 2000
+_DELETE_SEARCH_ROW = text(f"DELETE FROM {search.SEARCH_TABLE} WHERE rowid = :id")
 LOCAL_CURRENCY = {
     "VN": "VND", "GE": "GEL", "MD": "MDL", "UA": "UAH", "RU": "RUB", "AZ": "AZN", "AL": "ALL",
     "XK": "EUR", "AF": "AFN", "IQ": "IQD", "SY": "SYP", "PK": "PKR", "IR": "IRR", "MA": "MAD",
@@ -185,8 +194,9 @@ def _responses(
     status: CaseStatus,
     opened: dt.datetime,
     user_id: int,
-) -> list[FormResponse]:
-    """The answers a case in ``status`` would have, complete up to where it got."""
+) -> tuple[dict[str, Any], ...]:
+    """The answers (form_response columns) a case in ``status`` would have, complete up to
+    where it got."""
     born = new_case.returnee.date_of_birth
     age = (opened.date() - born.earliest).days // 365 if born else 30
     currency = LOCAL_CURRENCY.get(country.code, "EUR")
@@ -211,31 +221,45 @@ def _responses(
             answers = dict(list(answers.items())[: max(1, len(answers) // 2)])
         if documents["consent"].get("interpreter_present"):
             answers = interpreter_versions(form_id, answers, new_case.session_language)
-        responses.append(
-            FormResponse(
-                form_id=form_id,
-                form_version=form.version,
-                form_digest=form.digest,
-                answers=answers,
-                revision=len(answers),
-                created_at=opened,
-                updated_at=opened,
-                updated_by_id=user_id,
-                completed_at=opened if completed else None,
-                completed_by_id=user_id if completed else None,
-            )
-        )
-    return responses
+        responses.append({
+            "form_id": form_id, "form_version": form.version, "form_digest": form.digest,
+            "answers": answers, "revision": len(answers), "created_at": opened,
+            "updated_at": opened, "updated_by_id": user_id,
+            "completed_at": opened if completed else None,
+            "completed_by_id": user_id if completed else None,
+        })  # fmt: skip
+    return tuple(responses)
+
+
+def _generate(
+    rng: random.Random, forms: FormRegistry, now: dt.datetime, opened: dt.datetime, user_id: int
+) -> DemoCase:
+    """One case opened at ``opened``, as far on as its age makes likely."""
+    new_case, country = demo_case(rng, opened.date())
+    age_days = (now - opened).days
+    status = _pick(rng, next(s for limit, s in _STATUS_BY_AGE if age_days <= limit))
+    responses = _responses(rng, forms, new_case, country, status, opened, user_id)
+    decision = _decision(rng, responses, status, opened, user_id) if status in _DECIDED else None
+    return DemoCase(new_case, opened, status, responses, decision)
 
 
 def add_demo_cases(
-    workspace: Workspace, count: int, *, seed: int | None = None, alongside_real: bool = False
+    workspace: Workspace,
+    count: int,
+    *,
+    seed: int | None = None,
+    alongside_real: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Add ``count`` cases opened over the last two years; return how many were added.
 
     Each case has the consent, intake and plan answers its status implies. They are marked
     as demo cases and numbered DEMO-…; a register that holds real cases gets them only when
-    asked explicitly (``alongside_real``).
+    asked explicitly (``alongside_real``). They are written a few thousand per transaction,
+    each whole (cases, search rows, audit events); ``progress(done, count)`` is called after
+    each, and ``cancelled()`` before making up the next: cancelling finishes the one being
+    written and keeps what was written (:func:`remove_demo_cases` takes it away).
     """
     workspace.require(Permission.WORK_ON_CASES)
     if not alongside_real:
@@ -249,27 +273,57 @@ def add_demo_cases(
     opened = sorted(
         now - dt.timedelta(minutes=rng.randint(5, 2 * 365 * 24 * 60)) for _ in range(count)
     )
-    # One transaction: an interrupted demo leaves no half of it behind.
     with workspace.transaction() as session:
         office = _demo_office(session)
-        for number, at in enumerate(opened, start=1):
-            new_case, country = demo_case(rng, at.date())
-            case = add_case(session, workspace, new_case, at=at, office=office)
-            age_days = (now - at).days
-            statuses = next(s for limit, s in _STATUS_BY_AGE if age_days <= limit)
-            status = _pick(rng, statuses)
-            case.status = status.value
-            case.responses = _responses(
-                rng, forms, new_case, country, status, at, workspace.user.id
-            )
-            case.revision += sum(response.revision for response in case.responses)
-            if status in _DECIDED:
-                case.decisions = [_decision(rng, case.responses, status, at, workspace.user.id)]
-            if number % _BATCH == 0:
-                session.flush()
-                session.expunge_all()  # keep memory flat on large demos
-                office = session.get(Office, office.id) or office
-    return count
+        writer = Writer(office.id, office.code, workspace.user.id)
+
+    added = 0
+
+    def write(chunk: list[DemoCase]) -> int:
+        # A session of its own on the bulk connection: its audit events are sealed by
+        # write_cases itself, not by the workspace's sessions.
+        with Session(connection) as session, session.begin():
+            write_cases(session, writer, chunk)
+        return len(chunk)
+
+    def written(pending: Future[int] | None) -> None:
+        nonlocal added
+        if pending is not None:
+            added += pending.result()
+            if progress is not None:
+                progress(added, count)
+
+    # While one chunk is written (SQLite works without holding Python's lock) the next one
+    # is made up: on two cores that overlaps most of the writing with the generating.
+    with (
+        _no_cycle_collection(),
+        bulk_connection(workspace.engine) as connection,
+        ThreadPoolExecutor(1, "demo-writer") as writing,
+    ):
+        pending: Future[int] | None = None
+        for start in range(0, count, CHUNK):
+            if cancelled is not None and cancelled():
+                break
+            chunk = [_generate(rng, forms, now, at, writer.user_id)
+                     for at in opened[start : start + CHUNK]]  # fmt: skip
+            written(pending)
+            pending = writing.submit(write, chunk)
+        written(pending)
+    return added
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Without Python's cycle collector for a while: the millions of small dicts and tuples
+    of a large demo set it off again and again (a fifth of the time), and they hold no
+    cycles; it is back on as it was once the cases are written."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # Statuses a plan reaches only after headquarters decided on it (on paper, for now).
@@ -283,29 +337,29 @@ _REJECTION_REASONS = (
 
 def _decision(
     rng: random.Random,
-    responses: list[FormResponse],
+    responses: tuple[dict[str, Any], ...],
     status: CaseStatus,
     opened: dt.datetime,
     user_id: int,
-) -> CaseDecision:
-    """The decision HQ sent back for a demo case that got past "submitted"."""
-    plan = next(r for r in responses if r.form_id == "plan")
+) -> dict[str, Any]:
+    """The decision HQ sent back (case_decision columns) for a demo case past "submitted"."""
+    plan = next(r for r in responses if r["form_id"] == "plan")
     decided_on = min(opened.date() + dt.timedelta(days=rng.randint(10, 40)), utcnow().date())
-    reference = f"HQ/{decided_on.year}/{rng.randint(100, 9999)}"
+    decision: dict[str, Any] = {
+        "reference": f"HQ/{decided_on.year}/{rng.randint(100, 9999)}", "decided_on": decided_on,
+        "source": "paper", "plan_revision": plan["revision"], "recorded_by_id": user_id,
+    }  # fmt: skip
     if status is CaseStatus.REJECTED:
-        return CaseDecision(outcome="rejected", reason=rng.choice(_REJECTION_REASONS),
-                            reference=reference, decided_on=decided_on, source="paper",
-                            plan_revision=plan.revision, recorded_by_id=user_id)  # fmt: skip
+        return decision | {"outcome": "rejected", "reason": rng.choice(_REJECTION_REASONS),
+                           "approved_amounts": [], "approved_total_eur": None}  # fmt: skip
     amounts, total = [], Decimal(0)
-    for number, item in enumerate(plan.answers.get("assistance_items", []), start=1):
+    for number, item in enumerate(plan["answers"].get("assistance_items", []), start=1):
         cost = item.get("estimated_cost") or {}
         amount, currency = Decimal(str(cost.get("amount", "0"))), str(cost.get("currency", "EUR"))
         amounts.append({"item": number, "amount": f"{amount:.2f}", "currency": currency})
         total += amount * Decimal(str(INDICATIVE_RATES_TO_EUR.get(currency, 1)))
-    return CaseDecision(outcome="approved", approved_amounts=amounts,
-                        approved_total_eur=f"{total:.2f}", reference=reference,
-                        decided_on=decided_on, source="paper", plan_revision=plan.revision,
-                        recorded_by_id=user_id)  # fmt: skip
+    return decision | {"outcome": "approved", "reason": "", "approved_amounts": amounts,
+                       "approved_total_eur": f"{total:.2f}"}  # fmt: skip
 
 
 def remove_demo_cases(workspace: Workspace) -> int:
@@ -315,14 +369,15 @@ def remove_demo_cases(workspace: Workspace) -> int:
     workspace.require(Permission.MANAGE_OFFICE)
     with workspace.transaction() as session:
         ids = list(session.scalars(select(Case.id).where(Case.is_demo.is_(True))))
-        for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
-            for case_id in chunk:
-                search.remove_case(session, case_id)
-            for case in session.scalars(select(Case).where(Case.id.in_(chunk))):
-                session.delete(case)
-            session.flush()
-            session.expunge_all()
+        if ids:
+            session.connection().execute(_DELETE_SEARCH_ROW, [{"id": i} for i in ids])
+            # The store's foreign keys take the returnees, households, answers, sittings and
+            # decisions with the cases, and unlink their audit events (ON DELETE CASCADE /
+            # SET NULL).
+            session.execute(
+                delete(Case).where(Case.is_demo.is_(True)),
+                execution_options={"synchronize_session": False},
+            )
         audit.record(session, "demo.removed", user_id=workspace.user.id, detail={"cases": len(ids)})
     return len(ids)
 

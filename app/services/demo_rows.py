@@ -1,0 +1,235 @@
+"""Writing demo cases in bulk: one INSERT per table for a few thousand cases.
+
+The case register's own path (``app.services.cases.add_case``) flushes the ORM once per case,
+which is right for a person opening one case and far too slow for 100,000 synthetic ones.
+This module writes the same rows as ``add_case`` and ``reindex`` would (a test compares the
+search rows with ``reindex``'s), with each case's "case.opened" event sealed into the audit
+hash chain here, since the events do not pass through ``audit.record``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+from app.domain.cases import CaseStatus
+from app.domain.people import NewCaseInput
+from app.i18n.languages import LANGUAGES, country_name
+from app.services.cases import next_case_number
+from app.services.identity import person_columns
+from app.store import audit, search
+from app.store.models import (
+    AuditEvent,
+    Case,
+    CaseDecision,
+    FormResponse,
+    HouseholdMember,
+    Returnee,
+)
+from app.store.types import utcnow
+
+_PAGE_CACHE_KIB = 64 * 1024
+_INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
+_INSERT_SEARCH_ROW = text(
+    f"INSERT INTO {search.SEARCH_TABLE}(rowid, case_number, names, places) "
+    "VALUES (:id, :number, :names, :places)"
+)
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One generated case, as plain values: what it is about, how far it got, its answers."""
+
+    new_case: NewCaseInput
+    opened: dt.datetime
+    status: CaseStatus
+    responses: tuple[dict[str, Any], ...]  # form_response columns, without the case
+    decision: dict[str, Any] | None  # case_decision columns, without the case
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who and where: the demo series' office and the signed-in user."""
+
+    office_id: int
+    office_code: str
+    user_id: int
+
+
+@contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for every transaction of a large demo, with a larger page cache while
+    it lasts: the cases' rows go to the ends of their tables, but their UUIDs and numbers to
+    every part of the indexes, whose pages would otherwise be read (and decrypted) again for
+    each transaction."""
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
+        connection.commit()  # so that each session on it begins and commits its own
+        try:
+            yield connection
+        finally:
+            connection.rollback()  # whatever a failed session left
+            connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+            connection.commit()
+
+
+def write_cases(session: Session, writer: Writer, cases: Sequence[DemoCase]) -> None:
+    """Insert ``cases`` with their returnees, households, answers, decisions, search rows and
+    audit events, in ``session``'s transaction."""
+    if not cases:
+        return
+    _write(session, session.connection(), writer, cases)
+
+
+def _write(
+    session: Session, connection: Connection, writer: Writer, cases: Sequence[DemoCase]
+) -> None:
+    now = utcnow()
+    case_rows = [_case_row(session, writer, case) for case in cases]
+    # Writing the case number counters takes the store's write lock: from here on no other
+    # program can add a case (so the next ids are ours) nor an audit event (so the chain
+    # goes on from the last event read below).
+    session.flush()
+    first = (session.scalar(select(func.max(Case.id))) or 0) + 1
+    for case_id, row in enumerate(case_rows, start=first):
+        row["id"] = case_id
+    _insert_many(connection, Case.__table__, case_rows)
+
+    returnees, members, responses, decisions, searches, events = [], [], [], [], [], []
+    for row, case in zip(case_rows, cases, strict=True):
+        case_id = row["id"]
+        new_case = case.new_case
+        returnees.append(
+            {"uuid": uuid.uuid4(), "case_id": case_id, "native_name": new_case.native_name.strip(),
+             "nationality": new_case.nationality} | person_columns(new_case.returnee)
+        )  # fmt: skip
+        for position, member in enumerate(new_case.household):
+            members.append(
+                {"uuid": uuid.uuid4(), "case_id": case_id, "position": position,
+                 "relationship_to_returnee": member.relationship.value,
+                 "returns_together": member.returns_together} | person_columns(member)
+            )  # fmt: skip
+        responses += [{"uuid": uuid.uuid4(), "case_id": case_id} | r for r in case.responses]
+        if case.decision is not None:
+            decisions.append(
+                {"uuid": uuid.uuid4(), "case_id": case_id, "recorded_at": now} | case.decision
+            )
+        searches.append(_search_row(case_id, row["case_number"], new_case, returnees[-1]))
+        events.append(
+            {"uuid": uuid.uuid4(), "at": utcnow(), "user_id": writer.user_id, "case_id": case_id,
+             "case_uuid": row["uuid"], "case_revision": 1, "action": "case.opened",
+             "detail": {"household_members": len(new_case.household)}, "note": ""}
+        )  # fmt: skip
+    for model, rows in ((Returnee, returnees), (HouseholdMember, members),
+                        (FormResponse, responses), (CaseDecision, decisions)):  # fmt: skip
+        _insert_many(connection, model.__table__, rows)
+    connection.execute(_INSERT_SEARCH_ROW, searches)
+    previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    _seal(events, previous or audit.CHAIN_START)
+    _insert_many(connection, AuditEvent.__table__, events)
+
+
+def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The driver's executemany, each value converted by its column type as SQLAlchemy does
+    (Uuid, UtcDateTime, JSON...): SQLAlchemy's own per-row parameter handling was most of
+    the time of writing demo cases."""
+    if not rows:
+        return
+    sql, pick, processors = _prepared(table, tuple(rows[0]), connection.dialect)
+    # A case's rows share values (the moment it was opened): each is converted once.
+    last_in: list[object] = [_NOTHING] * len(processors)
+    last_out: list[object] = [None] * len(processors)
+    converted = []
+    for row in rows:
+        values = list(pick(row))
+        for slot, (position, process) in enumerate(processors):
+            value = values[position]
+            if value is not last_in[slot]:
+                last_in[slot], last_out[slot] = value, process(value)
+            values[position] = last_out[slot]
+        converted.append(tuple(values))
+    connection.exec_driver_sql(sql, converted)
+
+
+_NOTHING = object()
+_Processors = tuple[tuple[int, Callable[[Any], Any]], ...]
+
+
+@functools.cache
+def _prepared(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], _Processors]:
+    """The statement, what picks a row's values in its parameter order, and the converters
+    of the columns that have one."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    names = tuple(compiled.positiontup or ())
+    if not compiled.positional or sorted(names) != sorted(columns) or len(names) < 2:
+        raise NotImplementedError("bulk demo inserts need a positional DB-API paramstyle")
+    converters = ((i, table.c[name].type.bind_processor(dialect)) for i, name in enumerate(names))
+    processors = tuple((i, process) for i, process in converters if process is not None)
+    return compiled.string, operator.itemgetter(*names), processors
+
+
+def _case_row(session: Session, writer: Writer, case: DemoCase) -> dict[str, Any]:
+    new_case = case.new_case
+    revision = 1 + sum(response["revision"] for response in case.responses)
+    return {
+        "uuid": uuid.uuid4(),
+        "case_number": next_case_number(
+            session, writer.office_id, writer.office_code, case.opened.year
+        ),
+        "office_id": writer.office_id,
+        "is_demo": True,
+        "status": case.status.value,
+        "session_language": new_case.session_language,
+        "country_of_return": new_case.country_of_return,
+        "region_of_return": new_case.region_of_return.strip(),
+        "revision": revision,
+        "created_by_id": writer.user_id,
+        "created_at": case.opened,
+        "updated_at": case.opened,
+    }
+
+
+@functools.cache
+def _country_names(code: str) -> tuple[str, ...]:
+    return tuple(sorted({country_name(code, language) for language in _INDEX_LANGUAGES}))
+
+
+def _search_row(
+    case_id: int, case_number: str, new_case: NewCaseInput, returnee: dict[str, Any]
+) -> dict[str, Any]:
+    """The row ``cases.reindex`` would write through ``search.index_case``."""
+    names = [returnee["given_name"], returnee["family_name"], returnee["native_name"]]
+    for member in new_case.household:
+        names += [member.given_name.strip(), member.family_name.strip()]
+    joined = " ".join(filter(None, names))
+    places = [new_case.country_of_return, new_case.region_of_return.strip()]
+    digits = case_number.rsplit("-", 1)[-1].lstrip("0")
+    folded = search.fold(joined)
+    return {
+        "id": case_id,
+        "number": f"{case_number} {digits}",
+        "names": f"{joined} {folded}" if folded != joined else joined,
+        "places": " ".join([*places, *_country_names(new_case.country_of_return)]),
+    }
+
+
+def _seal(events: list[dict[str, Any]], previous: str) -> None:
+    """Chain ``events`` (in the order they will get their ids) after ``previous``."""
+    for row in events:
+        event = cast(AuditEvent, SimpleNamespace(**row))  # what the hash reads of an event
+        row["prev_hash"] = previous
+        row["hash"] = previous = audit.chain_hash(previous, event)

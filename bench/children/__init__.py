@@ -1,0 +1,1 @@
+"""Programs the figures start as processes of their own."""
