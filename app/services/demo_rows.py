@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -230,6 +231,8 @@ def _search_row(
 def _seal(events: list[dict[str, Any]], previous: str) -> None:
     """Chain ``events`` (in the order they will get their ids) after ``previous``."""
     for row in events:
+        row["detail_salt"] = salt = secrets.token_hex(16)
+        row["detail_digest"] = audit.content_digest(salt, row["detail"], row["note"])
         event = cast(AuditEvent, SimpleNamespace(**row))  # what the hash reads of an event
         row["prev_hash"] = previous
         row["hash"] = previous = audit.chain_hash(previous, event)
