@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain.cases import CaseStatus
+from app.domain.session import STEPS
 from app.services.cases import CaseRegister
 from app.services.counselling import Counselling
 from app.ui.session.form_page import RepeatEditor
@@ -195,12 +196,15 @@ def test_keyboard_only(qtbot, workspace, case_number):
 
 def test_migrant_language_is_beside_and_right_to_left(qtbot, workspace, case_number):
     window = open_window(qtbot, workspace, case_number)
+    assert "plan" not in window.pages  # a page is built when its step is first shown
+    window.go_to(STEPS.index("plan"))
     window.migrant_language.set_code("ar")
     window._language_chosen()
     label: QLabel = window.pages["intake"].rows["marital_status"].theirs
     assert label.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert window.pages["intake"].rows["marital_status"].own.text().startswith("What is your")
     assert Counselling(workspace).state(case_number).case.session_language == "ar"
+    assert window.pages["plan"] is not None
     assert window.plan_slot.count() == 1  # the rebuilt plan page replaced the old one
 
 

@@ -159,10 +159,11 @@ def run_gui(paths: DataPaths) -> int:
             return 0
         check = StoreCheck()
         check.damaged.connect(lambda: warn_store_damaged(QApplication.activeWindow()))
-        start_background_checks(workspace, check)
+        checks = start_background_checks(workspace, check)
         try:
             code, signed_out = _run_main_window(app, workspace, settings)
         finally:
+            checks.join()  # the integrity check must not lose its store mid-query
             workspace.close()
             log.info("signed out")
         if not signed_out:

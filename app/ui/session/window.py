@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -88,7 +90,7 @@ class SessionWindow(QMainWindow):
         self._dirty_since: float | None = None  # when the oldest unsaved change was made
         self._saving = False
         self._failing = False  # the last save was refused and the counsellor was told
-        self.pages: dict[str, FormPage] = {}
+        self.pages = _Pages(self._page)  # built on first use
 
         self.title = QLabel()
         self.title.setObjectName("sessionTitle")
@@ -211,7 +213,9 @@ class SessionWindow(QMainWindow):
         return Languages(self.counsellor_language, self.state.case.session_language)
 
     def _build_pages(self) -> None:
-        current = self._step_index() if self.pages else 0
+        """Lay out the steps; a form page is built when its step is first shown (opening a
+        case builds one page, not three)."""
+        current = self._step_index() if self.stack.count() else 0
         old_plan = self.pages.get("plan")
         if old_plan is not None:  # it lives in the plan holder, not directly in the stack
             self.plan_slot.removeWidget(old_plan)
@@ -223,21 +227,33 @@ class SessionWindow(QMainWindow):
             if widget is not self.plan_holder and widget is not self.review:
                 widget.deleteLater()
         self.pages.clear()
-        langs = self._languages()
         for form_id in FORM_STEPS:
-            page = FormPage(self.counselling.form(self.state, form_id), langs)
-            response = self.state.responses.get(form_id)
-            page.set_answers(response.answers if response else {})
-            page.changed.connect(lambda form_id=form_id: self._edited(form_id))
-            page.setEnabled(self.state.editable)
-            self.pages[form_id] = page
-            if form_id == "plan":
-                self.plan_slot.addWidget(page)
-                self.stack.addWidget(self.plan_holder)
-            else:
-                self.stack.addWidget(page)
+            self.stack.addWidget(self.plan_holder if form_id == "plan" else QWidget())
         self.stack.addWidget(self.review)
+        self._page(STEPS[current])
         self.stack.setCurrentIndex(current)
+
+    def _page(self, step: str) -> FormPage | None:
+        """The form page of ``step``, built now if this is its first showing."""
+        if step not in FORM_STEPS:
+            return None
+        if (page := dict.get(self.pages, step)) is not None:
+            return page
+        page = FormPage(self.counselling.form(self.state, step), self._languages())
+        response = self.state.responses.get(step)
+        page.set_answers(response.answers if response else {})
+        page.changed.connect(lambda form_id=step: self._edited(form_id))
+        page.setEnabled(self.state.editable)
+        self.pages[step] = page
+        index = STEPS.index(step)
+        if step == "plan":
+            self.plan_slot.addWidget(page)
+        else:
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return page
 
     def _step_index(self) -> int:
         return max(self.steps.currentRow(), 0)
@@ -253,15 +269,16 @@ class SessionWindow(QMainWindow):
         if index < 0:
             return
         self.save_now()
-        self.stack.setCurrentIndex(index)
         step = STEPS[index]
+        self._page(step)
+        self.stack.setCurrentIndex(index)
         self.back_button.setEnabled(index > 0)
         if step == "review":
             self.next_button.setText(_("Close session"))
             self._refresh_review()
         else:
             self.next_button.setText(_("Complete this step"))
-            page = self.pages[step]
+            page = self.pages[step]  # built by _page above
             if self.state.editable:
                 page.fill_defaults()
             page.setFocus()
@@ -335,7 +352,8 @@ class SessionWindow(QMainWindow):
             return
         if not self.save_now():
             return
-        page = self.pages[step]
+        page = self._page(step)
+        assert page is not None
         try:
             self.counselling.complete_step(self.case_number, step)
         except StepIncomplete as error:
@@ -465,3 +483,19 @@ class SessionWindow(QMainWindow):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
+
+
+class _Pages(dict[str, FormPage]):
+    """The form pages built so far; asking for one not built yet builds it."""
+
+    def __init__(self, build: Callable[[str], FormPage | None]) -> None:
+        super().__init__()
+        # A weak reference: the window holds its pages, and must not be held by them.
+        self._build = weakref.WeakMethod(build)
+
+    def __missing__(self, step: str) -> FormPage:
+        build = self._build()
+        page = build(step) if build is not None else None
+        if page is None:
+            raise KeyError(step)
+        return page
