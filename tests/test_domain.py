@@ -116,3 +116,9 @@ def test_every_wrong_field_is_named():
         "household[1].date_of_birth",
     }
     assert "the date of birth is in the future" in str(caught.value)
+
+
+def test_the_endonyms_written_out_are_cldrs():
+    from app.i18n.languages import ENDONYMS, LANGUAGES, language_name
+
+    assert ENDONYMS == {lang.code: language_name(lang.code, lang.code) for lang in LANGUAGES}
