@@ -292,7 +292,7 @@ class NoHeadquartersKey(HomewardError):
     exit_code = 3
     template = N_(
         "No headquarters key is trusted yet: get HQ's key file and trust it first "
-        "('homeward keys trust FILE --fingerprint …' or Office ▸ Keys)."
+        "('homeward keys trust FILE --fingerprint …' or Office ▸ Keys for bundles)."
     )
 
 
