@@ -152,7 +152,11 @@ def import_bundle(
             for number, record in enumerate(opened.records(), start=1):
                 if cancelled is not None and cancelled():
                     raise OperationCancelled()  # the transaction rolls back: nothing kept
-                _apply(session, workspace, header, record, tally)
+                with session.no_autoflush:  # each case flushes once, when it is complete
+                    _apply(session, workspace, header, record, tally)
+                if number % 500 == 0:
+                    session.flush()
+                    session.expunge_all()  # memory stays flat on a large bundle
                 if progress is not None and (number % 50 == 0 or number == total):
                     progress(number, total)
             session.add(
@@ -341,6 +345,10 @@ def _apply_case(
             revision=1,
             is_demo=record.is_demo,
             created_at=record.created_at,
+            household=[],
+            responses=[],
+            sessions=[],
+            decisions=[],
         )
         session.add(case)
         apply_fields(session, case, incoming, record, workspace.user.id)

@@ -255,10 +255,13 @@ def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> No
             _prefix, member_uuid, field = path.split(".", 2)
             wanted.setdefault(member_uuid, {})[field] = value
     existing = {str(m.uuid): m for m in case.household}
-    for member_uuid, member in existing.items():
-        if member_uuid not in wanted:
-            case.household.remove(member)
-    session.flush()  # positions freed before they are taken again
+    gone = [m for member_uuid, m in existing.items() if member_uuid not in wanted]
+    for member in gone:
+        case.household.remove(member)
+    moved = any(str(m.uuid) in wanted and wanted[str(m.uuid)].get("position") != m.position
+                for m in existing.values())  # fmt: skip
+    if gone or moved:
+        session.flush()  # positions freed before they are taken again
     for member_uuid, values in sorted(wanted.items(), key=lambda kv: kv[1].get("position", 0)):
         member = existing.get(member_uuid)
         if member is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import uuid
 from types import SimpleNamespace
 from typing import Any
@@ -93,12 +94,16 @@ def _raw_save(raw: Any, case_number: str, user_id: int, number: int) -> None:
         case_revision=case_revision + 1, action="answers.saved", note="",
         detail={"form": "plan", "version": version, "fields": ["objectives"]},
     )  # fmt: skip
+    event.detail_salt = secrets.token_hex(16)
+    event.detail_digest = audit.content_digest(event.detail_salt, event.detail, "")
     sealed = audit.chain_hash(previous[0], event)  # type: ignore[arg-type]
     cursor.execute(
         "INSERT INTO audit_event (uuid, at, user_id, case_id, case_uuid, case_revision, action, "
-        "detail, note, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "detail, note, prev_hash, hash, detail_salt, detail_digest) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (event.uuid.hex, stamp, user_id, case_id, event.case_uuid.hex, event.case_revision,
-         event.action, json.dumps(event.detail), "", previous[0], sealed),
+         event.action, json.dumps(event.detail), "", previous[0], sealed, event.detail_salt,
+         event.detail_digest),
     )  # fmt: skip
     cursor.execute("COMMIT")
     cursor.close()

@@ -121,9 +121,10 @@ def _executemany(source_dir: Path, folder: Path) -> tuple[float, int]:
         for start in range(low or 0, (high or -1) + 1, CHUNK):
             bounds = (start, start + CHUNK - 1)
             batches = [
-                (table, read.execute(f"SELECT * FROM {table} WHERE {where}", bounds).fetchall())
+                (table, read.execute(f"SELECT {_stored(read, table)} FROM {table} WHERE {where}",
+                                     bounds).fetchall())
                 for table, where in _TABLES
-            ]
+            ]  # fmt: skip
             search = read.execute(
                 "SELECT rowid, case_number, names, places FROM case_search "
                 "WHERE rowid BETWEEN ? AND ?",
@@ -134,7 +135,8 @@ def _executemany(source_dir: Path, folder: Path) -> tuple[float, int]:
             for table, rows in batches:
                 if rows:
                     marks = ",".join("?" * len(rows[0]))
-                    write.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                    columns = _stored(read, table)
+                    write.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
             write.executemany(
                 "INSERT INTO case_search (rowid, case_number, names, places) VALUES (?,?,?,?)",
                 search,
@@ -148,6 +150,12 @@ def _executemany(source_dir: Path, folder: Path) -> tuple[float, int]:
         source_engine.dispose()
         target_engine.dispose()
     return seconds, cases
+
+
+def _stored(read: Any, table: str) -> str:
+    """The columns a row is written with: generated ones (the sort keys) are computed."""
+    info = read.execute(f"PRAGMA table_xinfo({table})").fetchall()
+    return ", ".join(row[1] for row in info if row[6] == 0)  # hidden 2, 3: generated
 
 
 def _copy(read: Any, write: Any, query: str, table: str) -> None:
