@@ -10,7 +10,13 @@ import zipfile
 
 import pytest
 
-from app.domain.errors import AuthenticationFailed, BackupUnusable, CannotWrite, WindowOpen
+from app.domain.errors import (
+    AuthenticationFailed,
+    BackupUnusable,
+    CannotWrite,
+    OperationCancelled,
+    WindowOpen,
+)
 from app.services.backup import automatic_backup, back_up, restore
 from app.services.cases import CaseQuery, CaseRegister
 from app.services.workspace import unlock
@@ -139,7 +145,7 @@ def test_signing_in_checks_the_store_then_writes_the_days_backup(workspace, qtbo
 def test_a_damaged_store_is_said_and_not_backed_up(workspace, qtbot, monkeypatch):
     from app.ui import application
 
-    monkeypatch.setattr(application, "store_health", lambda workspace: False)
+    monkeypatch.setattr(application, "store_health", lambda workspace, cancelled=None: False)
     check = application.StoreCheck()
     with qtbot.waitSignal(check.damaged, timeout=5000):
         application.start_background_checks(workspace, check).join(30)
@@ -187,3 +193,19 @@ def test_work_folders_of_a_killed_backup_are_swept_next_time(workspace, tmp_path
         (folder / "homeward.db").write_bytes(b"half a copy")
     back_up(workspace, tmp_path / "office.hwbackup")
     assert not dead.exists() and alive.exists() and other.exists()
+
+
+def test_closing_the_window_stops_the_background_checks_at_once(workspace, qtbot):
+    from app.services.backup import store_health
+    from app.ui.application import StoreCheck, start_background_checks
+
+    from app.services.demo import add_demo_cases
+
+    add_demo_cases(workspace, 50, seed=2)
+    asked = []
+    with pytest.raises(OperationCancelled):  # SQLite is told to stop mid-check
+        store_health(workspace, cancelled=lambda: asked.append(1) or len(asked) > 1)
+    assert len(asked) >= 2  # it ran, then stopped when asked
+    checks = start_background_checks(workspace, StoreCheck())
+    checks.stop()  # returns once the thread is done: the store can close
+    assert not checks.is_alive()

@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from app.config import DataPaths, output_problem
 from app.domain.accounts import Permission
 from app.domain.errors import (
@@ -45,15 +47,17 @@ def back_up(workspace: Workspace, out: Path, progress: Progress | None = None,
     return info
 
 
-def automatic_backup(workspace: Workspace, now: dt.datetime | None = None) -> Path | None:
-    """Once a day, a backup into the data folder's backups/ (the last seven kept)."""
+def automatic_backup(workspace: Workspace, now: dt.datetime | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> Path | None:  # fmt: skip
+    """Once a day, a backup into the data folder's backups/ (the last seven kept); a cancel
+    leaves the earlier ones as they were."""
     folder = workspace.paths.backups
     moment = now or dt.datetime.now(dt.UTC)
     existing = sorted(folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}")) if folder.is_dir() else []
     if existing and moment.timestamp() - existing[-1].stat().st_mtime < 24 * 3600:
         return None
     target = folder / f"{AUTOMATIC_PREFIX}{moment.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
-    _write(workspace, target)
+    _write(workspace, target, cancelled=cancelled)
     for old in sorted(folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}"))[:-KEEP_AUTOMATIC]:
         old.unlink()
     log.info("automatic backup written")
@@ -115,11 +119,22 @@ def restore(paths: DataPaths, source: Path, username: str | None, password: str)
     return kept
 
 
-def store_health(workspace: Workspace) -> bool:
+def store_health(workspace: Workspace, cancelled: Callable[[], bool] | None = None) -> bool:
     """Whether SQLite finds the store's pages and indexes whole (``PRAGMA quick_check``):
-    run in the background after sign-in, so damage is found before it spreads to backups."""
+    run in the background after sign-in, so damage is found before it spreads to backups.
+    A cancel (the window closing) stops the check at once: OperationCancelled."""
     with workspace.engine.connect() as connection:
-        rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+        driver = connection.connection.driver_connection
+        if cancelled is not None:  # SQLite asks every 1,000 steps whether to go on
+            driver.set_progress_handler(lambda: 1 if cancelled() else 0, 1_000)
+        try:
+            rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except OperationalError:
+            if cancelled is not None and cancelled():
+                raise OperationCancelled() from None
+            raise
+        finally:
+            driver.set_progress_handler(None, 0)
     healthy = rows == [("ok",)]
     if not healthy:
         log.error("the store failed its integrity check (%d problems)", len(rows))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
 from app.config import DataPaths
-from app.domain.errors import HomewardError
+from app.domain.errors import HomewardError, OperationCancelled
 from app.i18n import active_language
 from app.i18n import gettext as _
 from app.services.backup import automatic_backup, store_health
@@ -116,22 +116,37 @@ class StoreCheck(QObject):
     damaged = Signal()
 
 
-def start_background_checks(workspace: Workspace, check: StoreCheck) -> threading.Thread:
+class BackgroundChecks(threading.Thread):
     """Off the window's thread, so the case list is usable meanwhile: the store's integrity
-    check, then (only if it is whole) the day's backup. ``check`` says if it is damaged."""
+    check, then (only if it is whole) the day's backup. ``check`` says if it is damaged;
+    :meth:`stop` ends both at their next step, so closing the window never waits long."""
 
-    def work() -> None:
+    def __init__(self, workspace: Workspace, check: StoreCheck) -> None:
+        super().__init__(name="store-checks", daemon=True)
+        self._workspace, self._check = workspace, check
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        stopping = self._stopping.is_set
         try:
-            if not store_health(workspace):
-                check.damaged.emit()
+            if not store_health(self._workspace, stopping):
+                self._check.damaged.emit()
                 return  # a damaged store must not push a good backup out of the rotation
-            automatic_backup(workspace)
+            automatic_backup(self._workspace, cancelled=stopping)
+        except OperationCancelled:
+            log.info("the background checks stopped with the window")
         except (HomewardError, OSError, SQLAlchemyError):
             log.warning("the background checks could not finish", exc_info=True)
 
-    thread = threading.Thread(target=work, name="store-checks", daemon=True)
-    thread.start()
-    return thread
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()
+
+
+def start_background_checks(workspace: Workspace, check: StoreCheck) -> BackgroundChecks:
+    checks = BackgroundChecks(workspace, check)
+    checks.start()
+    return checks
 
 
 def warn_store_damaged(parent: QWidget | None = None) -> None:
@@ -163,7 +178,7 @@ def run_gui(paths: DataPaths) -> int:
         try:
             code, signed_out = _run_main_window(app, workspace, settings)
         finally:
-            checks.join()  # the integrity check must not lose its store mid-query
+            checks.stop()  # the integrity check must not lose its store mid-query
             workspace.close()
             log.info("signed out")
         if not signed_out:
