@@ -32,8 +32,11 @@ def _installation(folder: Path, role: str, code: str) -> Any:
 
 
 def _pair(office: Any, hq: Any, stick: Path) -> None:
-    from app.services.keys import export_public_keys, trust_key_export
+    from app.services.keys import export_public_keys, revoke_peer, trust_key_export, trusted_keys
 
+    for earlier in trusted_keys(office):  # an HQ of an earlier run on reused data
+        if earlier.role == "hq" and not earlier.revoked and not earlier.replaced_by:
+            revoke_peer(office, earlier.fingerprint)
     for reader, writer in ((office, hq), (hq, office)):
         key = stick / f"{writer.installation.office_code}-{os.getpid()}.key"
         trust_key_export(reader, key, export_public_keys(writer, key))
