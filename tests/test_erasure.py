@@ -191,6 +191,7 @@ def test_retention_purge_from_the_window_with_its_report(qtbot, workspace, insta
     window.purge_action.trigger()
     dialog = window.findChild(RetentionPurgeDialog, "retentionPurgeDialog")
     assert "1 ended case is past" in dialog.summary.text()
+    assert not dialog.save_button.isVisible()  # nothing to save before the purge
     assert dialog.table.item(0, 0).text() == old
     qtbot.mouseClick(dialog.purge_button, Qt.MouseButton.LeftButton)  # off the window's thread
     qtbot.waitUntil(lambda: dialog.summary.text() == "1 case erased.", timeout=10_000)

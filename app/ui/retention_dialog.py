@@ -82,9 +82,9 @@ class RetentionPurgeDialog(QDialog):
         buttons.addButton(self.purge_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.save_button = QPushButton(_("Save the report…"))
         self.save_button.setObjectName("saveReportButton")
-        self.save_button.hide()
         self.save_button.clicked.connect(self._save)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.hide()  # after addButton, which shows it
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
