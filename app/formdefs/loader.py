@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import tomllib
+import warnings
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
@@ -108,7 +109,9 @@ def _pattern(path: Path, where: str, text: str) -> Any:
     if len(text) > MAX_PATTERN_LENGTH:
         raise _fail(path, where, f"the pattern is longer than {MAX_PATTERN_LENGTH} characters")
     try:
-        parsed = re._parser.parse(text)  # type: ignore[attr-defined]
+        with warnings.catch_warnings():  # e.g. "possible nested set": RE2 decides, silently
+            warnings.simplefilter("ignore")
+            parsed = re._parser.parse(text)  # type: ignore[attr-defined]
     except (re.error, RecursionError, OverflowError) as error:
         raise _fail(path, where, f"bad pattern: {error}") from None
     if _uses_backtracking_features(parsed):
