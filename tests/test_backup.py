@@ -197,9 +197,8 @@ def test_work_folders_of_a_killed_backup_are_swept_next_time(workspace, tmp_path
 
 def test_closing_the_window_stops_the_background_checks_at_once(workspace, qtbot):
     from app.services.backup import store_health
-    from app.ui.application import StoreCheck, start_background_checks
-
     from app.services.demo import add_demo_cases
+    from app.ui.application import StoreCheck, start_background_checks
 
     add_demo_cases(workspace, 50, seed=2)
     asked = []

@@ -121,4 +121,4 @@ def test_every_wrong_field_is_named():
 def test_the_endonyms_written_out_are_cldrs():
     from app.i18n.languages import ENDONYMS, LANGUAGES, language_name
 
-    assert ENDONYMS == {lang.code: language_name(lang.code, lang.code) for lang in LANGUAGES}
+    assert {lang.code: language_name(lang.code, lang.code) for lang in LANGUAGES} == ENDONYMS
