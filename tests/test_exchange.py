@@ -373,3 +373,16 @@ def test_hqs_resolution_travels_back_to_the_office(workspace, hq, stick):
     assert CaseRegister(workspace).detail(number).row.family_name == "Trần Thị"
     with pytest.raises(NothingToExport):  # HQ holds the value the office now has
         export_bundle(workspace, stick)
+
+
+def test_a_reason_for_setting_aside_reads_in_the_readers_language():
+    from app.i18n import set_language
+    from app.services.bundle_import import FORM_NOT_INSTALLED, reason_text
+
+    sent = FORM_NOT_INSTALLED.format(form="intake", version="2099.1")  # as receipts carry it
+    try:
+        set_language("fr")
+        assert reason_text(sent).startswith("le formulaire") and "2099.1" in reason_text(sent)
+    finally:
+        set_language("en")
+    assert reason_text("a reason from elsewhere") == "a reason from elsewhere"

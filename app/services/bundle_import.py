@@ -12,6 +12,7 @@ person, never a silent overwrite.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,6 +71,21 @@ FORM_NOT_INSTALLED = N_("form {form} version {version} is not installed at headq
 NUMBER_TAKEN = N_("the case number {number} belongs to another case here")
 WRONG_OFFICE = N_("the case belongs to office {office}, not to the bundle's sender")
 ERASED_HERE = N_("the case was erased here")
+
+
+_REASONS = (FORM_NOT_INSTALLED, NUMBER_TAKEN, WRONG_OFFICE, ERASED_HERE)
+
+
+def reason_text(reason: str) -> str:
+    """A reason for setting a case aside, in the reader's language. Reasons travel in
+    receipts as English text with their values filled in (the protocol's language); one
+    of ours is recognised and translated, anything else is shown as it came."""
+    for template in _REASONS:
+        pattern = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>.+?)", pattern)
+        if found := re.fullmatch(pattern, reason):
+            return fill(_(template), **found.groupdict())
+    return reason
 
 
 @dataclass(frozen=True)
@@ -628,7 +644,11 @@ def import_summary(result: ImportResult) -> str:
         ]
     for held in result.quarantined:
         lines.append(
-            fill(_("Set aside: {case}: {reason}"), case=held.case_number, reason=held.reason)
+            fill(
+                _("Set aside: {case}: {reason}"),
+                case=held.case_number,
+                reason=reason_text(held.reason),
+            )
         )
     if result.missing:
         first, last = result.missing

@@ -8,6 +8,7 @@ from app.domain.cases import STATUS_LABELS
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.i18n import fill
 from app.i18n import gettext as _
+from app.services.bundle_import import reason_text
 from app.services.case_progress import DecisionView
 from app.services.cases import CaseDetail
 from app.services.exchange import CaseAtHeadquarters
@@ -104,7 +105,8 @@ def headquarters_text(at_hq: CaseAtHeadquarters) -> str:
     """What HQ has of the case, in a line: nothing yet, this revision, an older one, or set
     aside with HQ's reason."""
     if at_hq.set_aside:
-        return fill(_("set aside by headquarters: {reason}"), reason=at_hq.set_aside)
+        reason = reason_text(at_hq.set_aside)
+        return fill(_("set aside by headquarters: {reason}"), reason=reason)
     if at_hq.acknowledged is None:
         return _("not received yet (send a bundle)")
     if at_hq.acknowledged >= at_hq.revision:

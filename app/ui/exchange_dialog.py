@@ -41,7 +41,7 @@ from app.domain.errors import N_, HomewardError, NothingToExport, OperationCance
 from app.i18n import active_language, fill, ngettext, translate_error
 from app.i18n import gettext as _
 from app.services.bundle_export import ExportResult, export_bundle
-from app.services.bundle_import import ImportResult, import_bundle, import_summary
+from app.services.bundle_import import ImportResult, import_bundle, import_summary, reason_text
 from app.services.exchange import ExchangeStatus, PeerSeries, exchange_status, resolve_conflict
 from app.services.keys import trusted_keys
 from app.services.review import ConflictView, describe_conflict
@@ -319,7 +319,12 @@ class ExchangeDialog(QDialog):
         _fill(
             self.set_aside_table,
             [
-                (held.case_number, str(held.revision), datetime_text(held.at), held.reason)
+                (
+                    held.case_number,
+                    str(held.revision),
+                    datetime_text(held.at),
+                    reason_text(held.reason),
+                )
                 for held in status.set_aside
             ],
         )
