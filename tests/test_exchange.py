@@ -377,7 +377,7 @@ def test_hqs_resolution_travels_back_to_the_office(workspace, hq, stick):
 
 def test_a_reason_for_setting_aside_reads_in_the_readers_language():
     from app.i18n import set_language
-    from app.services.bundle_import import FORM_NOT_INSTALLED, reason_text
+    from app.services.set_aside import FORM_NOT_INSTALLED, reason_text
 
     sent = FORM_NOT_INSTALLED.format(form="intake", version="2099.1")  # as receipts carry it
     try:

@@ -12,7 +12,6 @@ person, never a silent overwrite.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ from app.domain.cases import CaseStatus
 from app.domain.decisions import OUTCOME_STATUS, DecisionOutcome, DecisionSource
 from app.domain.erasure import ErasureReason
 from app.domain.errors import (
-    N_,
     BundleOutOfOrder,
     BundleSenderMismatch,
     OperationCancelled,
@@ -49,6 +47,13 @@ from app.services.case_records import apply_fields, case_fields, record_fields
 from app.services.cases import DEMO_OFFICE_CODE, reindex
 from app.services.erasure import erase_loaded_case
 from app.services.keys import own_key_history, public_from_bytes, trusted_peer
+from app.services.set_aside import (
+    ERASED_HERE,
+    FORM_NOT_INSTALLED,
+    NUMBER_TAKEN,
+    WRONG_OFFICE,
+    reason_text,
+)
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import (
@@ -66,26 +71,6 @@ from app.store.models import (
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-FORM_NOT_INSTALLED = N_("form {form} version {version} is not installed at headquarters")
-NUMBER_TAKEN = N_("the case number {number} belongs to another case here")
-WRONG_OFFICE = N_("the case belongs to office {office}, not to the bundle's sender")
-ERASED_HERE = N_("the case was erased here")
-
-
-_REASONS = (FORM_NOT_INSTALLED, NUMBER_TAKEN, WRONG_OFFICE, ERASED_HERE)
-
-
-def reason_text(reason: str) -> str:
-    """A reason for setting a case aside, in the reader's language. Reasons travel in
-    receipts as English text with their values filled in (the protocol's language); one
-    of ours is recognised and translated, anything else is shown as it came."""
-    for template in _REASONS:
-        pattern = re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
-        pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>.+?)", pattern)
-        if found := re.fullmatch(pattern, reason):
-            return fill(_(template), **found.groupdict())
-    return reason
 
 
 @dataclass(frozen=True)

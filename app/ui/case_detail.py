@@ -8,10 +8,10 @@ from app.domain.cases import STATUS_LABELS
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.i18n import fill
 from app.i18n import gettext as _
-from app.services.bundle_import import reason_text
 from app.services.case_progress import DecisionView
 from app.services.cases import CaseDetail
 from app.services.exchange import CaseAtHeadquarters
+from app.services.set_aside import reason_text
 from app.ui.case_progress_dialog import DecisionSummaryLabel
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
 

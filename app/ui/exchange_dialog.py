@@ -41,10 +41,11 @@ from app.domain.errors import N_, HomewardError, NothingToExport, OperationCance
 from app.i18n import active_language, fill, ngettext, translate_error
 from app.i18n import gettext as _
 from app.services.bundle_export import ExportResult, export_bundle
-from app.services.bundle_import import ImportResult, import_bundle, import_summary, reason_text
+from app.services.bundle_import import ImportResult, import_bundle, import_summary
 from app.services.exchange import ExchangeStatus, PeerSeries, exchange_status, resolve_conflict
 from app.services.keys import trusted_keys
 from app.services.review import ConflictView, describe_conflict
+from app.services.set_aside import reason_text
 from app.services.workspace import Workspace
 from app.ui.formatting import datetime_text
 from app.ui.keys_dialog import MessageLine, problem_text, role_name
