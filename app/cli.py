@@ -249,6 +249,15 @@ def _parser() -> argparse.ArgumentParser:
         "accept", help="apply a peer's rotation or revocation statement"
     )
     keys_accept.add_argument("key_file", metavar="FILE")
+    keys_revoke_own = keys_commands.add_parser(
+        "revoke-own", help="this installation's key may be copied: a revocation statement for "
+        "the peers, and new keys",
+    )  # fmt: skip
+    keys_revoke_own.add_argument("--out", required=True, metavar="FILE")
+    keys_revoke_own.add_argument(
+        "--reason", required=True, choices=("compromised", "lost", "retired"), metavar="REASON",
+        help="compromised, lost or retired",
+    )  # fmt: skip
     keys_revoke = keys_commands.add_parser("revoke", help="stop trusting a peer's key")
     keys_revoke.add_argument("fingerprint", metavar="FP")
     keys_list = keys_commands.add_parser("list", help="the keys this installation trusts")
@@ -884,6 +893,12 @@ def _cmd_keys(args: argparse.Namespace, paths: DataPaths) -> int:
                     fingerprint=fingerprint, path=args.out
                 )
             )
+        elif action == "revoke-own":
+            fingerprint = keys.revoke_own_keys(workspace, _output_file(args.out, "out"),
+                                               args.reason)  # fmt: skip
+            told = _("The old key is revoked in {path}: send it to every peer, then your new "
+                     "key file (fingerprint {fingerprint}).")
+            print(told.format(path=args.out, fingerprint=fingerprint))
         elif action == "accept":
             trusted = keys.accept_key_statement(workspace, Path(args.key_file))
             state = _("revoked") if trusted.revoked else _("trusted")

@@ -386,3 +386,18 @@ def test_a_reason_for_setting_aside_reads_in_the_readers_language():
     finally:
         set_language("en")
     assert reason_text("a reason from elsewhere") == "a reason from elsewhere"
+
+
+def test_a_copied_key_is_revoked_and_its_bundles_refused(workspace, hq, stick):
+    from app.services.keys import accept_key_statement, revoke_own_keys, trusted_keys
+
+    _paired(workspace, hq, stick)
+    _real_cases(workspace, 1)
+    old_bundle = export_bundle(workspace, stick)  # what a thief could still sign
+    new_fingerprint = revoke_own_keys(workspace, stick / "revoked.key", "lost")
+    assert accept_key_statement(hq, stick / "revoked.key").revoked
+    with pytest.raises(BundleSenderUnknown):
+        import_bundle(hq, old_bundle.path)
+    _trust(hq, workspace, stick)  # the new key file, checked by its fingerprint
+    assert any(k.fingerprint == new_fingerprint and not k.revoked for k in trusted_keys(hq))
+    assert import_bundle(hq, export_bundle(workspace, stick).path).new_cases == 1

@@ -22,7 +22,9 @@ from app.bundles.keys import InstallationKeys, PublicKeys
 from app.config import output_problem, write_atomically
 from app.domain.accounts import Permission
 from app.domain.errors import (
+    N_,
     CannotWrite,
+    InvalidInput,
     KeyFingerprintMismatch,
     KeyNotTrusted,
     KeyRoleRefused,
@@ -256,6 +258,40 @@ def rotate_own_keys(workspace: Workspace, out: Path) -> str:
             user_id=workspace.user.id,
             detail={"old": old.public.fingerprint, "new": new.public.fingerprint},
         )
+    return new.public.fingerprint
+
+
+REVOCATION_REASONS = ("compromised", "lost", "retired")
+
+
+def revoke_own_keys(workspace: Workspace, out: Path, reason: str) -> str:
+    """Write a statement, signed by this installation's current key, that the key must no
+    longer be trusted (it may have been copied); then make new keys. Every peer applies the
+    statement (``keys accept``) and trusts the new key file after checking its fingerprint.
+    Returns the new fingerprint."""
+    workspace.require(Permission.MANAGE_OFFICE)
+    if reason not in REVOCATION_REASONS:
+        raise InvalidInput({"reason": N_("the reason is compromised, lost or retired")})
+    if problem := output_problem(workspace.paths, out):
+        raise CannotWrite(path=str(out), reason=Msgid(problem))
+    old = installation_keys(workspace)
+    info = workspace.installation
+    statement = bundle_keys.revoke_keys(
+        old, old.public, office_code=info.office_code, installation=info.uuid, reason=reason
+    )  # type: ignore[arg-type]
+    new = InstallationKeys.generate()
+    with workspace.transaction() as session:
+        current = _current(session)
+        assert current is not None
+        _add_keys(session, workspace.store_key, new)
+        current.retired_at = dt.datetime.now(dt.UTC)
+        try:
+            write_atomically(out, statement)
+        except OSError as error:
+            raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
+        audit.record(session, "keys.revoked_own", user_id=workspace.user.id,
+                     detail={"old": old.public.fingerprint, "new": new.public.fingerprint,
+                             "reason": reason})  # fmt: skip
     return new.public.fingerprint
 
 
