@@ -48,11 +48,18 @@ def measure(context: Context) -> dict[str, Any]:
     from PySide6.QtWidgets import QHBoxLayout, QListWidget, QMainWindow, QStackedWidget, QWidget
 
     from app.formdefs import load_forms
+    from app.i18n import translations
+    from app.i18n.languages import LANGUAGE_CODES
     from app.services.counselling import Counselling
     from app.ui.session.form_page import FormPage, Languages
     from app.ui.session.window import SessionWindow
 
     app = qt_application()
+    # An installed Homeward reads compiled catalogs; run from the source tree it compiles
+    # each language's catalog at its first use (about 50 ms). Compile them all first, so
+    # both measurements see the installed program's cost.
+    for code in LANGUAGE_CODES:
+        translations(code)
     workspace = unlock_workspace(context)
     counselling = Counselling(workspace)
     forms = load_forms()

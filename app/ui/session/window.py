@@ -230,8 +230,7 @@ class SessionWindow(QMainWindow):
         for form_id in FORM_STEPS:
             self.stack.addWidget(self.plan_holder if form_id == "plan" else QWidget())
         self.stack.addWidget(self.review)
-        self._page(STEPS[current])
-        self.stack.setCurrentIndex(current)
+        self.stack.setCurrentIndex(current)  # its page is built when the step is shown
 
     def _page(self, step: str) -> FormPage | None:
         """The form page of ``step``, built now if this is its first showing."""
