@@ -896,8 +896,10 @@ def _cmd_keys(args: argparse.Namespace, paths: DataPaths) -> int:
         elif action == "revoke-own":
             fingerprint = keys.revoke_own_keys(workspace, _output_file(args.out, "out"),
                                                args.reason)  # fmt: skip
-            told = _("The old key is revoked in {path}: send it to every peer, then your new "
-                     "key file (fingerprint {fingerprint}).")
+            told = _(
+                "The old key is revoked in {path}: send it to every peer, then your new "
+                "key file (fingerprint {fingerprint})."
+            )
             print(told.format(path=args.out, fingerprint=fingerprint))
         elif action == "accept":
             trusted = keys.accept_key_statement(workspace, Path(args.key_file))

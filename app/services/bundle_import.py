@@ -43,7 +43,7 @@ from app.domain.merge import three_way
 from app.formdefs.loader import load_forms
 from app.i18n import fill
 from app.i18n import gettext as _
-from app.services.case_records import apply_fields, case_fields, record_fields
+from app.services.case_records import apply_fields, case_by_uuid, case_fields, record_fields
 from app.services.cases import DEMO_OFFICE_CODE, reindex
 from app.services.erasure import erase_loaded_case
 from app.services.keys import own_key_history, public_from_bytes, trusted_peer
@@ -318,16 +318,7 @@ def _apply_case(
                 FORM_NOT_INSTALLED.format(form=form.form_id, version=form.form_version),
                 tally,
             )
-    case = session.scalar(
-        select(Case)
-        .where(Case.uuid == record.uuid)
-        .options(
-            selectinload(Case.returnee),
-            selectinload(Case.household),
-            selectinload(Case.responses),
-            selectinload(Case.sessions),
-        )
-    )
+    case = case_by_uuid(session, record.uuid, selectinload(Case.sessions))
     incoming = record_fields(record)
     if case is None:
         taken = session.scalar(select(Case.id).where(Case.case_number == record.case_number))
@@ -530,6 +521,16 @@ def _apply_receipt(session: Session, record: Receipt, tally: _Tally) -> None:
         case.synced_revision = max(case.synced_revision or 0, record.revision)
 
 
+def _changed_by_headquarters(case: Case) -> None:
+    """A new revision at the office for a change HQ made (a decision, a settled conflict).
+    If HQ had the case as it was here, HQ holds this revision too: nothing to send back."""
+    in_step = case.synced_revision == case.revision
+    case.revision += 1
+    case.updated_at = dt.datetime.now(dt.UTC)
+    if in_step:
+        case.synced_revision = case.revision
+
+
 def _apply_decision(
     session: Session, workspace: Workspace, record: Decision, tally: _Tally
 ) -> None:
@@ -550,11 +551,7 @@ def _apply_decision(
             detail={"from": case.status, "to": step.value, "by": "headquarters"},
         )
         case.status = step.value
-    in_step = case.synced_revision == case.revision  # HQ had the case as it was here
-    case.revision += 1
-    case.updated_at = dt.datetime.now(dt.UTC)
-    if in_step:  # the change is HQ's own decision: nothing new to send back for it
-        case.synced_revision = case.revision
+    _changed_by_headquarters(case)
     session.add(
         CaseDecision(
             uuid=record.uuid,
@@ -654,9 +651,7 @@ def _apply_resolution(session: Session, workspace: Workspace, header: BundleHead
     office sent it (then the office's newer value goes back and HQ decides again)."""
     if session.scalar(select(CaseConflict.id).where(CaseConflict.uuid == record.uuid)):
         return  # applied already: a resend changes nothing
-    case = session.scalar(select(Case).where(Case.uuid == record.case_uuid).options(
-        selectinload(Case.returnee), selectinload(Case.household),
-        selectinload(Case.responses)))  # fmt: skip
+    case = case_by_uuid(session, record.case_uuid)
     if case is None:
         return
     fields = case_fields(case)
@@ -673,12 +668,8 @@ def _apply_resolution(session: Session, workspace: Workspace, header: BundleHead
         fields.pop(record.field, None)
     else:
         fields[record.field] = record.value
-    in_step = case.synced_revision == case.revision
     apply_fields(session, case, fields, None, workspace.user.id)
-    case.revision += 1
-    case.updated_at = dt.datetime.now(dt.UTC)
-    if in_step:  # HQ holds this value already
-        case.synced_revision = case.revision
+    _changed_by_headquarters(case)
     session.flush()
     reindex(session, case)
     audit.record(session, "conflict.resolution_applied", user_id=workspace.user.id, case=case,

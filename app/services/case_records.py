@@ -9,7 +9,8 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.bundles.records import (
     ApprovedAmount,
@@ -182,37 +183,43 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def case_by_uuid(session: Session, case_uuid: uuid.UUID, *more: ExecutableOption) -> Case | None:
+    """The case with what :func:`case_fields` and :func:`apply_fields` read, loaded at once."""
+    parts = (selectinload(Case.returnee), selectinload(Case.household),
+             selectinload(Case.responses))  # fmt: skip
+    return session.scalar(select(Case).where(Case.uuid == case_uuid).options(*parts, *more))
+
+
 def record_fields(record: CaseRecord) -> dict[str, Any]:
     """The case in ``record`` as flat field paths to JSON values, for the merge."""
-    fields: dict[str, Any] = {f"case.{f}": _plain(getattr(record, f)) for f in _CASE_FIELDS}
-    for f in _RETURNEE_FIELDS:
-        fields[f"returnee.{f}"] = _plain(getattr(record.returnee, f))
-    for member in record.household:
-        for f in _MEMBER_FIELDS:
-            fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
-    for form in record.forms:
-        fields[f"forms.{form.form_id}.version"] = form.form_version
-        fields[f"forms.{form.form_id}.digest"] = form.form_digest
-        fields[f"forms.{form.form_id}.completed_at"] = _plain(form.completed_at)
-        for key, value in form.answers.items():
-            fields[f"forms.{form.form_id}.answers.{key}"] = value
-    return {k: v for k, v in fields.items() if v is not None}
+    forms = [(f.form_id, f.form_version, f.form_digest, f.completed_at, f.answers)
+             for f in record.forms]  # fmt: skip
+    return _flat(record, record.returnee, record.household, forms)
 
 
 def case_fields(case: Case) -> dict[str, Any]:
     """The same flat mapping for the case as this store holds it."""
+    forms = [(r.form_id, r.form_version, r.form_digest, r.completed_at, r.answers or {})
+             for r in case.responses]  # fmt: skip
+    return _flat(case, case.returnee, case.household, forms)
+
+
+def _flat(case: Any, returnee: Any, household: Any,
+          forms: list[tuple[str, str, str, Any, dict[str, Any]]]) -> dict[str, Any]:  # fmt: skip
+    """One spelling of the field paths for a record and a stored case alike: the merge
+    compares the two, so they must never be built by two pieces of code."""
     fields: dict[str, Any] = {f"case.{f}": _plain(getattr(case, f)) for f in _CASE_FIELDS}
     for f in _RETURNEE_FIELDS:
-        fields[f"returnee.{f}"] = _plain(getattr(case.returnee, f))
-    for member in case.household:
+        fields[f"returnee.{f}"] = _plain(getattr(returnee, f))
+    for member in household:
         for f in _MEMBER_FIELDS:
             fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
-    for response in case.responses:
-        fields[f"forms.{response.form_id}.version"] = response.form_version
-        fields[f"forms.{response.form_id}.digest"] = response.form_digest
-        fields[f"forms.{response.form_id}.completed_at"] = _plain(response.completed_at)
-        for key, value in (response.answers or {}).items():
-            fields[f"forms.{response.form_id}.answers.{key}"] = value
+    for form_id, version, digest, completed_at, answers in forms:
+        fields[f"forms.{form_id}.version"] = version
+        fields[f"forms.{form_id}.digest"] = digest
+        fields[f"forms.{form_id}.completed_at"] = _plain(completed_at)
+        for key, value in answers.items():
+            fields[f"forms.{form_id}.answers.{key}"] = value
     return {k: v for k, v in fields.items() if v is not None}
 
 

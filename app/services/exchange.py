@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.domain.accounts import Permission
 from app.domain.errors import N_, ConflictNotFound, InvalidInput
 from app.domain.text import control_problem
-from app.services.case_records import apply_fields, case_fields
+from app.services.case_records import apply_fields, case_by_uuid, case_fields
 from app.services.cases import reindex
 from app.services.workspace import Workspace
 from app.store import audit
@@ -162,16 +161,7 @@ def resolve_conflict(
         chosen = {"office": conflict.office_value, "hq": conflict.hq_value}.get(keep, value)
         if keep == "edited" and (problem := edited_value_problem(chosen)):
             raise InvalidInput({"value": problem})
-        case = session.scalar(
-            select(Case)
-            .where(Case.uuid == conflict.case_uuid)
-            .options(
-                selectinload(Case.returnee),
-                selectinload(Case.household),
-                selectinload(Case.responses),
-                selectinload(Case.office),
-            )
-        )
+        case = case_by_uuid(session, conflict.case_uuid)
         if case is None:
             raise ConflictNotFound(number=conflict_id)
         fields = case_fields(case)
