@@ -18,7 +18,7 @@ from typing import Any
 
 import platformdirs
 
-from app.domain.errors import N_
+from app.domain.errors import N_, CannotWrite, Msgid
 
 DATA_DIR_ENV = "HOMEWARD_DATA_DIR"
 PASSWORD_ENV = "HOMEWARD_PASSWORD"
@@ -151,6 +151,20 @@ def output_problem(paths: DataPaths, out: Path) -> str | None:
     if existing is not None and not stat.S_ISREG(existing.st_mode):
         return N_("something that is not a regular file is already there")
     return None
+
+
+def check_output(paths: DataPaths, out: Path) -> None:
+    """Refuse ``out`` for the reason :func:`output_problem` gives, before any work."""
+    if problem := output_problem(paths, out):
+        raise CannotWrite(path=str(out), reason=Msgid(problem))
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write a file the user asked for, whole or not at all, or say why it cannot be."""
+    try:
+        write_atomically(out, data)
+    except OSError as error:
+        raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
 
 
 def load_settings(paths: DataPaths) -> dict[str, Any]:

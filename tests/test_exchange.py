@@ -401,3 +401,13 @@ def test_a_copied_key_is_revoked_and_its_bundles_refused(workspace, hq, stick):
     _trust(hq, workspace, stick)  # the new key file, checked by its fingerprint
     assert any(k.fingerprint == new_fingerprint and not k.revoked for k in trusted_keys(hq))
     assert import_bundle(hq, export_bundle(workspace, stick).path).new_cases == 1
+
+
+def test_a_key_file_that_is_not_a_file_is_refused_in_one_line(tmp_path):
+    data = tmp_path / "data"
+    homeward(data, "init", "--role", "office", "--office", "SK", "--office-name", "SK",
+             "--admin", "anna")  # fmt: skip
+    for target in (tmp_path, "/dev/zero", tmp_path / "missing.key"):
+        done = homeward(data, "keys", "trust", str(target), "--fingerprint", "0000")
+        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert "cannot be read" in done.stderr

@@ -174,6 +174,12 @@ class CannotWrite(HomewardError):
     template = N_("The file {path} cannot be written: {reason}")
 
 
+class CannotRead(HomewardError):
+    code = "HW076"
+    exit_code = 2
+    template = N_("The file {path} cannot be read: {reason}")
+
+
 class CannotPrint(HomewardError):
     code = "HW033"
     template = N_("The printer {printer} cannot be used just now; nothing was printed.")

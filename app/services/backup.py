@@ -12,12 +12,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from app.config import DataPaths, output_problem
+from app.config import DataPaths, check_output
 from app.domain.accounts import Permission
 from app.domain.errors import (
     BackupUnusable,
     CannotWrite,
-    Msgid,
     OperationCancelled,
     StoreTooNew,
     WindowOpen,
@@ -38,8 +37,7 @@ def back_up(workspace: Workspace, out: Path, progress: Progress | None = None,
     """Write a checked backup of this installation to ``out`` (administrators). A cancel
     leaves the file that was at ``out`` (if any) as it was."""
     workspace.require(Permission.MANAGE_OFFICE)
-    if problem := output_problem(workspace.paths, out):
-        raise CannotWrite(path=str(out), reason=Msgid(problem))
+    check_output(workspace.paths, out)
     info = _write(workspace, out, progress, cancelled)
     with workspace.transaction() as session:
         audit.record(session, "store.backed_up", user_id=workspace.user.id,

@@ -23,7 +23,7 @@ from app.bundles.records import (
     Resolution,
     Tombstone,
 )
-from app.config import inside_data_folder, output_problem
+from app.config import check_output, inside_data_folder
 from app.domain.accounts import Permission
 from app.domain.errors import (
     N_,
@@ -35,7 +35,7 @@ from app.domain.errors import (
     UnknownOffice,
 )
 from app.services.case_records import Usernames, case_record, event_record
-from app.services.keys import installation_keys, public_from_bytes
+from app.services.keys import current_peers, installation_keys, public_from_bytes
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import (
@@ -155,23 +155,15 @@ def export_bundle(
 
 
 def _hq(session: Session) -> Peer:
-    peer = session.scalar(
-        select(Peer).where(Peer.role == "hq", Peer.revoked_at.is_(None), Peer.replaced_by.is_(None))
-    )
+    peer = session.scalar(current_peers(Peer.role == "hq"))
     if peer is None:
         raise NoHeadquartersKey()
     return peer
 
 
 def _office_peer(session: Session, office: str | None) -> Peer:
-    peer = session.scalar(
-        select(Peer).where(
-            Peer.role == "office",
-            Peer.office_code == (office or "").strip().upper(),
-            Peer.revoked_at.is_(None),
-            Peer.replaced_by.is_(None),
-        )
-    )
+    code = (office or "").strip().upper()
+    peer = session.scalar(current_peers(Peer.role == "office", Peer.office_code == code))
     if peer is None:
         raise UnknownOffice(office=(office or "?")[:20])
     return peer
@@ -196,8 +188,7 @@ def _target(workspace: Workspace, to: Path, bundle_id: uuid.UUID) -> Path:
         if inside_data_folder(workspace.paths, to):
             raise CannotWrite(path=str(to), reason=Msgid(NOT_INTO_DATA_FOLDER))
         return to / f"homeward-{bundle_id.hex[:12]}{SUFFIX}"
-    if problem := output_problem(workspace.paths, to):
-        raise CannotWrite(path=str(to), reason=Msgid(problem))
+    check_output(workspace.paths, to)
     return to
 
 

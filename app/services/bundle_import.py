@@ -46,7 +46,7 @@ from app.i18n import gettext as _
 from app.services.case_records import apply_fields, case_by_uuid, case_fields, record_fields
 from app.services.cases import DEMO_OFFICE_CODE, reindex
 from app.services.erasure import erase_loaded_case
-from app.services.keys import own_key_history, public_from_bytes, trusted_peer
+from app.services.keys import current_peers, own_key_history, public_from_bytes, trusted_peer
 from app.services.set_aside import (
     ERASED_HERE,
     FORM_NOT_INSTALLED,
@@ -125,8 +125,7 @@ def import_bundle(
     with workspace.reading() as session:
         trusted = {
             p.fingerprint: public_from_bytes(p.public_keys)
-            for p in session.scalars(select(Peer))
-            if trusted_peer(session, p.fingerprint)
+            for p in session.scalars(current_peers())
         }
 
     def lookup(fingerprint: str) -> PublicKeys | None:

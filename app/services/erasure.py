@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import output_problem, write_atomically
+from app.config import check_output, write_output
 from app.domain.accounts import Permission
 from app.domain.cases import STATUS_LABELS, CaseNumber, CaseStatus
 from app.domain.erasure import (
@@ -26,10 +26,8 @@ from app.domain.erasure import (
     retention_years_problem,
 )
 from app.domain.errors import (
-    CannotWrite,
     ErasureNotConfirmed,
     InvalidInput,
-    Msgid,
     OperationCancelled,
 )
 from app.i18n import fill
@@ -208,9 +206,5 @@ def purge_report_text(report: PurgeReport) -> str:
 def save_purge_report(workspace: Workspace, report: PurgeReport, out: Path) -> None:
     """Keep the report as a text file where the supervisor chooses (never in the data
     folder, never over anything but a regular file)."""
-    if problem := output_problem(workspace.paths, out):
-        raise CannotWrite(path=str(out), reason=Msgid(problem))
-    try:
-        write_atomically(out, (purge_report_text(report) + "\n").encode("utf-8"))
-    except OSError as error:
-        raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
+    check_output(workspace.paths, out)
+    write_output(out, (purge_report_text(report) + "\n").encode("utf-8"))

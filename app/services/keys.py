@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from app.bundles import keys as bundle_keys
 from app.bundles.keys import InstallationKeys, PublicKeys
-from app.config import output_problem, write_atomically
+from app.config import check_output, write_output
 from app.domain.accounts import Permission
 from app.domain.errors import (
     N_,
-    CannotWrite,
+    CannotRead,
     InvalidInput,
     KeyFingerprintMismatch,
     KeyNotTrusted,
@@ -143,8 +143,7 @@ def own_keys(workspace: Workspace) -> OwnKeys:
 
 def export_public_keys(workspace: Workspace, out: Path) -> str:
     """Write this installation's signed key export to ``out``; returns its fingerprint."""
-    if problem := output_problem(workspace.paths, out):
-        raise CannotWrite(path=str(out), reason=Msgid(problem))
+    check_output(workspace.paths, out)
     keys = installation_keys(workspace)
     info = workspace.installation
     document = bundle_keys.export_keys(
@@ -154,20 +153,23 @@ def export_public_keys(workspace: Workspace, out: Path) -> str:
         office_name=info.office_name,
         installation=info.uuid,
     )
-    try:
-        write_atomically(out, document)
-    except OSError as error:
-        raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
+    write_output(out, document)
     return keys.public.fingerprint
 
 
 def read_key_file(path: Path) -> bytes:
+    """A key document from a file the user chose: a regular file (a pipe or a device could
+    block or never end), read up to just past the size a key document may have."""
     try:
+        if not path.is_file():
+            raise CannotRead(path=str(path), reason=Msgid(NOT_A_KEY_FILE))
         with path.open("rb") as handle:
-            data = handle.read(bundle_keys.MAX_KEY_DOCUMENT_BYTES + 1)
+            return handle.read(bundle_keys.MAX_KEY_DOCUMENT_BYTES + 1)
     except OSError as error:
-        raise CannotWrite(path=str(path), reason=error.strerror or str(error)) from None
-    return data
+        raise CannotRead(path=str(path), reason=error.strerror or str(error)) from None
+
+
+NOT_A_KEY_FILE = N_("choose the key file itself (not a folder or a device)")
 
 
 def inspect_key_export(path: Path) -> bundle_keys.KeyExport:
@@ -193,14 +195,10 @@ def trust_key_export(workspace: Workspace, path: Path, fingerprint: str) -> Trus
             raise KeyNotTrusted(fingerprint=export.fingerprint)
         # one current key per installation and per office code: a second laptop claiming
         # the same office would number cases that collide
-        other = session.scalar(
-            select(Peer).where(
-                (Peer.installation_uuid == export.installation)
-                | (Peer.office_code == export.office_code),
-                Peer.revoked_at.is_(None),
-                Peer.replaced_by.is_(None),
-            )
-        )
+        other = session.scalar(current_peers(
+            (Peer.installation_uuid == export.installation)
+            | (Peer.office_code == export.office_code)
+        ))  # fmt: skip
         if other is not None:
             raise PeerKeyConflict(office=export.office_code, fingerprint=other.fingerprint)
         peer = Peer(
@@ -231,34 +229,18 @@ def rotate_own_keys(workspace: Workspace, out: Path) -> str:
     """New keys replace the current ones; the rotation statement for the peers (signed by
     both) is written to ``out``. Returns the new fingerprint."""
     workspace.require(Permission.MANAGE_OFFICE)
-    if problem := output_problem(workspace.paths, out):
-        raise CannotWrite(path=str(out), reason=Msgid(problem))
-    old = installation_keys(workspace)
-    new = InstallationKeys.generate()
+    check_output(workspace.paths, out)
+    old, new = installation_keys(workspace), InstallationKeys.generate()
     info = workspace.installation
+    role = info.role
     statement = bundle_keys.rotate_keys(
         old,
         new,
-        role=info.role,
-        office_code=info.office_code,  # type: ignore[arg-type]
-        installation=info.uuid,
+        role=role,
+        office_code=info.office_code,
+        installation=info.uuid,  # type: ignore[arg-type]
     )
-    with workspace.transaction() as session:
-        current = _current(session)
-        assert current is not None
-        _add_keys(session, workspace.store_key, new)
-        current.retired_at = dt.datetime.now(dt.UTC)
-        try:
-            write_atomically(out, statement)
-        except OSError as error:
-            raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
-        audit.record(
-            session,
-            "keys.rotated",
-            user_id=workspace.user.id,
-            detail={"old": old.public.fingerprint, "new": new.public.fingerprint},
-        )
-    return new.public.fingerprint
+    return _replace_own_keys(workspace, old, new, statement, out, "keys.rotated", {})
 
 
 REVOCATION_REASONS = ("compromised", "lost", "retired")
@@ -272,26 +254,30 @@ def revoke_own_keys(workspace: Workspace, out: Path, reason: str) -> str:
     workspace.require(Permission.MANAGE_OFFICE)
     if reason not in REVOCATION_REASONS:
         raise InvalidInput({"reason": N_("the reason is compromised, lost or retired")})
-    if problem := output_problem(workspace.paths, out):
-        raise CannotWrite(path=str(out), reason=Msgid(problem))
-    old = installation_keys(workspace)
+    check_output(workspace.paths, out)
+    old, new = installation_keys(workspace), InstallationKeys.generate()
     info = workspace.installation
     statement = bundle_keys.revoke_keys(
         old, old.public, office_code=info.office_code, installation=info.uuid, reason=reason
     )  # type: ignore[arg-type]
-    new = InstallationKeys.generate()
+    return _replace_own_keys(workspace, old, new, statement, out, "keys.revoked_own",
+                             {"reason": reason})  # fmt: skip
+
+
+def _replace_own_keys(workspace: Workspace, old: InstallationKeys, new: InstallationKeys,
+                      statement: bytes, out: Path, action: str,
+                      detail: dict[str, object]) -> str:  # fmt: skip
+    """Retire the current keys for ``new`` and write ``statement`` for the peers: the store
+    changes only if the file is written whole."""
     with workspace.transaction() as session:
         current = _current(session)
         assert current is not None
         _add_keys(session, workspace.store_key, new)
         current.retired_at = dt.datetime.now(dt.UTC)
-        try:
-            write_atomically(out, statement)
-        except OSError as error:
-            raise CannotWrite(path=str(out), reason=error.strerror or str(error)) from None
-        audit.record(session, "keys.revoked_own", user_id=workspace.user.id,
+        write_output(out, statement)
+        audit.record(session, action, user_id=workspace.user.id,
                      detail={"old": old.public.fingerprint, "new": new.public.fingerprint,
-                             "reason": reason})  # fmt: skip
+                             **detail})  # fmt: skip
     return new.public.fingerprint
 
 
@@ -371,12 +357,14 @@ def trusted_keys(workspace: Workspace) -> list[TrustedKey]:
         ]
 
 
+def current_peers(*where: ColumnElement[bool]) -> Select[tuple[Peer]]:
+    """Peers whose keys are trusted now: neither revoked nor replaced by a rotation."""
+    return select(Peer).where(Peer.revoked_at.is_(None), Peer.replaced_by.is_(None), *where)
+
+
 def trusted_peer(session: Session, fingerprint: str) -> Peer | None:
     """The peer whose current, unrevoked keys have ``fingerprint``."""
-    peer = session.scalar(select(Peer).where(Peer.fingerprint == fingerprint))
-    if peer is None or peer.revoked_at is not None or peer.replaced_by is not None:
-        return None
-    return peer
+    return session.scalar(current_peers(Peer.fingerprint == fingerprint))
 
 
 def _peer_keys(session: Session, fingerprint: str) -> PublicKeys | None:

@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.config import load_settings, output_problem, staged_write
-from app.domain.errors import N_, CannotWrite, InvalidInput, Msgid
+from app.config import check_output, load_settings, staged_write
+from app.domain.errors import N_, CannotWrite, InvalidInput
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.domain.plan import PRIORITY_LABELS, Reason
 from app.formdefs import FieldDef, FieldType, FormDef
@@ -159,8 +159,7 @@ class Printing:
 
     def save(self, case_number: str, result: PrintResult, out: Path) -> None:
         """Write a rendered form to ``out`` (atomically) and record it."""
-        if problem := output_problem(self.workspace.paths, out):
-            raise CannotWrite(path=str(out), reason=Msgid(problem))
+        check_output(self.workspace.paths, out)
         # The audit event and the file stand or fall together: the PDF is written and synced
         # first, and takes its name only once the record of it has committed.
         try:
