@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -42,10 +42,6 @@ from app.store.types import utcnow
 
 _PAGE_CACHE_KIB = 64 * 1024
 _INDEX_LANGUAGES = tuple(language.code for language in LANGUAGES)
-_INSERT_SEARCH_ROW = text(
-    f"INSERT INTO {search.SEARCH_TABLE}(rowid, case_number, names, places) "
-    "VALUES (:id, :number, :names, :places)"
-)
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ def _write(
     for model, rows in ((Returnee, returnees), (HouseholdMember, members),
                         (FormResponse, responses), (CaseDecision, decisions)):  # fmt: skip
         _insert_many(connection, model.__table__, rows)
-    connection.execute(_INSERT_SEARCH_ROW, searches)
+    search.add_cases(connection, searches)
     previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     _seal(events, previous or audit.CHAIN_START)
     _insert_many(connection, AuditEvent.__table__, events)
@@ -218,14 +214,8 @@ def _search_row(
         names += [member.given_name.strip(), member.family_name.strip()]
     joined = " ".join(filter(None, names))
     places = [new_case.country_of_return, new_case.region_of_return.strip()]
-    digits = case_number.rsplit("-", 1)[-1].lstrip("0")
-    folded = search.fold(joined)
-    return {
-        "id": case_id,
-        "number": f"{case_number} {digits}",
-        "names": f"{joined} {folded}" if folded != joined else joined,
-        "places": " ".join([*places, *_country_names(new_case.country_of_return)]),
-    }
+    places_text = " ".join([*places, *_country_names(new_case.country_of_return)])
+    return search.search_row(case_id, case_number, joined, places_text)
 
 
 def _seal(events: list[dict[str, Any]], previous: str) -> None:

@@ -66,25 +66,38 @@ def count_hits(expression: str, *, at_most: int | None = None) -> Select[tuple[i
     return select(func.count()).select_from(found.subquery())
 
 
+def search_row(case_id: int, case_number: str, names: str, places: str) -> dict[str, object]:
+    """The search row of one case: its number also without the leading zeros, and its names
+    also folded, so either spelling finds it."""
+    digits = case_number.rsplit("-", 1)[-1].lstrip("0")
+    folded = fold(names)
+    return {
+        "id": case_id,
+        "number": f"{case_number} {digits}",
+        "names": f"{names} {folded}" if folded != names else names,
+        "places": places,
+    }
+
+
+def add_cases(target: Session | Connection, rows: list[dict[str, object]]) -> None:
+    """Index cases that have no search row yet, in one statement (``rows`` from
+    :func:`search_row`)."""
+    if rows:
+        target.execute(
+            text(
+                f"INSERT INTO {SEARCH_TABLE}(rowid, case_number, names, places) "
+                "VALUES (:id, :number, :names, :places)"
+            ),
+            rows,
+        )
+
+
 def index_case(
     target: Session | Connection, case_id: int, case_number: str, names: str, places: str
 ) -> None:
     """Replace the search row of one case (call in the transaction that changed it)."""
-    digits = case_number.rsplit("-", 1)[-1].lstrip("0")
-    params = {
-        "id": case_id,
-        "number": f"{case_number} {digits}",
-        "names": f"{names} {fold(names)}" if fold(names) != names else names,
-        "places": places,
-    }
-    target.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), {"id": case_id})
-    target.execute(
-        text(
-            f"INSERT INTO {SEARCH_TABLE}(rowid, case_number, names, places) "
-            "VALUES (:id, :number, :names, :places)"
-        ),
-        params,
-    )
+    remove_case(target, case_id)
+    add_cases(target, [search_row(case_id, case_number, names, places)])
 
 
 def remove_case(target: Session | Connection, case_id: int) -> None:
