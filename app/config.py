@@ -1,7 +1,9 @@
 """Every path Homeward writes to, resolved in one place.
 
 Order: ``--data-dir`` on the command line, then ``HOMEWARD_DATA_DIR``, then the platform's
-user data folder. Nothing here runs at import time, so tests point each run at a temporary
+user data folder. A headquarters on PostgreSQL keeps its key ring, settings and logs there
+too; its cases live at ``--database-url``, ``HOMEWARD_DATABASE_URL`` or the address recorded
+at set-up, in that order. Nothing here runs at import time, so tests point each run at a temporary
 folder without patching globals.
 """
 
@@ -23,6 +25,8 @@ from app.domain.errors import N_, CannotWrite, Msgid
 DATA_DIR_ENV = "HOMEWARD_DATA_DIR"
 PASSWORD_ENV = "HOMEWARD_PASSWORD"
 USER_ENV = "HOMEWARD_USER"
+DATABASE_URL_ENV = "HOMEWARD_DATABASE_URL"
+DATABASE_URL_SETTING = "database_url"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,11 @@ class DataPaths:
     """The files of one installation inside its data folder."""
 
     root: Path
+    database_url: str | None = None  # a PostgreSQL server's address; None: the SQLCipher file
+
+    @property
+    def on_server(self) -> bool:
+        return self.database_url is not None
 
     @property
     def database(self) -> Path:
@@ -63,14 +72,21 @@ class DataPaths:
         return self.keyring.is_file()
 
 
-def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataPaths:
+def resolve_data_dir(
+    explicit: str | os.PathLike[str] | None = None, database_url: str | None = None
+) -> DataPaths:
     if explicit:
         root = Path(explicit)
     elif os.environ.get(DATA_DIR_ENV):
         root = Path(os.environ[DATA_DIR_ENV])
     else:
         root = Path(platformdirs.user_data_dir("Homeward", appauthor=False))
-    return DataPaths(root.expanduser().resolve())
+    paths = DataPaths(root.expanduser().resolve())
+    url = database_url or os.environ.get(DATABASE_URL_ENV) or None
+    if url is None:
+        recorded = load_settings(paths).get(DATABASE_URL_SETTING)
+        url = recorded if isinstance(recorded, str) and recorded else None
+    return DataPaths(paths.root, url)
 
 
 def restrict_permissions(paths: DataPaths) -> None:

@@ -139,6 +139,31 @@ class StoreEmpty(HomewardError):
     )
 
 
+class ServerStoreInUse(HomewardError):
+    code = "HW077"
+    exit_code = 5
+    template = N_(
+        "The database {path} already holds a Homeward store; nothing was changed. Set up "
+        "with an empty database, or open this one from the data folder that set it up."
+    )
+
+
+class StoreOfAnotherInstallation(HomewardError):
+    code = "HW078"
+    template = N_(
+        "The database {path} belongs to another Homeward installation than the key ring in "
+        "this data folder; nothing was opened. Check --database-url."
+    )
+
+
+class NotOnServer(HomewardError):
+    code = "HW079"
+    template = N_(
+        "This installation keeps its cases on a PostgreSQL server: the server's administrator "
+        "backs it up and restores it (for example with pg_dump), not Homeward."
+    )
+
+
 class KeyRingMissing(HomewardError):
     code = "HW035"
     template = N_(

@@ -17,6 +17,7 @@ from app.domain.accounts import Permission
 from app.domain.errors import (
     BackupUnusable,
     CannotWrite,
+    NotOnServer,
     OperationCancelled,
     StoreTooNew,
     WindowOpen,
@@ -37,6 +38,8 @@ def back_up(workspace: Workspace, out: Path, progress: Progress | None = None,
     """Write a checked backup of this installation to ``out`` (administrators). A cancel
     leaves the file that was at ``out`` (if any) as it was."""
     workspace.require(Permission.MANAGE_OFFICE)
+    if workspace.paths.on_server:
+        raise NotOnServer()
     check_output(workspace.paths, out)
     info = _write(workspace, out, progress, cancelled)
     with workspace.transaction() as session:
@@ -48,7 +51,9 @@ def back_up(workspace: Workspace, out: Path, progress: Progress | None = None,
 def automatic_backup(workspace: Workspace, now: dt.datetime | None = None,
                      cancelled: Callable[[], bool] | None = None) -> Path | None:  # fmt: skip
     """Once a day, a backup into the data folder's backups/ (the last seven kept); a cancel
-    leaves the earlier ones as they were."""
+    leaves the earlier ones as they were. A store on a server is the server's to back up."""
+    if workspace.paths.on_server:
+        return None
     folder = workspace.paths.backups
     moment = now or dt.datetime.now(dt.UTC)
     existing = sorted(folder.glob(f"{AUTOMATIC_PREFIX}*{SUFFIX}")) if folder.is_dir() else []
@@ -81,6 +86,8 @@ def restore(paths: DataPaths, source: Path, username: str | None, password: str)
     is checked whole and opened with ``password``. Returns where the replaced files were
     kept. Refused while another process's window has the data folder open (the window
     itself restores after closing its store)."""
+    if paths.on_server:
+        raise NotOnServer()
     if (holder := window_holder(paths)) and holder != os.getpid():
         raise WindowOpen(pid=holder)
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -120,7 +127,10 @@ def restore(paths: DataPaths, source: Path, username: str | None, password: str)
 def store_health(workspace: Workspace, cancelled: Callable[[], bool] | None = None) -> bool:
     """Whether SQLite finds the store's pages and indexes whole (``PRAGMA quick_check``):
     run in the background after sign-in, so damage is found before it spreads to backups.
-    A cancel (the window closing) stops the check at once: OperationCancelled."""
+    A cancel (the window closing) stops the check at once: OperationCancelled. A server
+    checks its own pages."""
+    if workspace.paths.on_server:
+        return True
     with workspace.engine.connect() as connection:
         driver = connection.connection.driver_connection
         if cancelled is not None:  # SQLite asks every 1,000 steps whether to go on

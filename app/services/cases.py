@@ -314,7 +314,8 @@ class CaseListing:
         self.workspace = workspace
         self.query = query
         self.order = KeysetOrder(_KEYS[query.sort], descending=query.descending)
-        self._match = search.match_expression(query.text) if query.text.strip() else None
+        dialect = workspace.engine.dialect.name
+        self._match = search.match_expression(query.text, dialect) if query.text.strip() else None
         # Text with nothing searchable in it ("*", "?!") finds nothing.
         self.empty = bool(query.text.strip()) and self._match is None
         self._reading = _Reading.ALL

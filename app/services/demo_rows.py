@@ -71,6 +71,10 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
     every part of the indexes, whose pages would otherwise be read (and decrypted) again for
     each transaction."""
     with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":  # a server manages its own cache
+            yield connection
+            connection.rollback()
+            return
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
         connection.exec_driver_sql(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
         connection.commit()  # so that each session on it begins and commits its own
@@ -99,8 +103,8 @@ def _write(
     # program can add a case (so the next ids are ours) nor an audit event (so the chain
     # goes on from the last event read below).
     session.flush()
-    first = (session.scalar(select(func.max(Case.id))) or 0) + 1
-    for case_id, row in enumerate(case_rows, start=first):
+    audit.lock_chain(session)
+    for case_id, row in zip(_new_case_ids(session, len(case_rows)), case_rows, strict=True):
         row["id"] = case_id
     _insert_many(connection, Case.__table__, case_rows)
 
@@ -138,11 +142,26 @@ def _write(
     _insert_many(connection, AuditEvent.__table__, events)
 
 
+def _new_case_ids(session: Session, count: int) -> list[int]:
+    """Ids for ``count`` new cases. SQLite gives the next ones after the largest (the write
+    lock is held, nobody else can take them); a server's sequence hands them out, since
+    other programs write beside this one."""
+    if session.get_bind().dialect.name == "sqlite":
+        first = (session.scalar(select(func.max(Case.id))) or 0) + 1
+        return list(range(first, first + count))
+    sequence = func.pg_get_serial_sequence(Case.__tablename__, "id")
+    series = func.generate_series(1, count).table_valued("n")
+    return list(session.scalars(select(func.nextval(sequence)).select_from(series)))
+
+
 def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """The driver's executemany, each value converted by its column type as SQLAlchemy does
     (Uuid, UtcDateTime, JSON...): SQLAlchemy's own per-row parameter handling was most of
-    the time of writing demo cases."""
+    the time of writing demo cases. A server's driver takes SQLAlchemy's batched inserts."""
     if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
         return
     sql, pick, processors = _prepared(table, tuple(rows[0]), connection.dialect)
     # A case's rows share values (the moment it was opened): each is converted once.

@@ -25,9 +25,9 @@ from app.domain.errors import (
     SignInDelayed,
     UserNotFound,
 )
-from app.services.workspace import Workspace
+from app.services.workspace import Workspace, open_store
 from app.store import audit
-from app.store.engine import open_engine, session_factory
+from app.store.engine import session_factory
 from app.store.keyring import (
     Keyring,
     new_recovery_key,
@@ -70,7 +70,7 @@ def recover(paths: DataPaths, recovery_key: str, username: str, new_password: st
         guard.failed(RECOVERY_ATTEMPTS)
         raise
     guard.succeeded(RECOVERY_ATTEMPTS)
-    engine = open_engine(paths.database, store_key)
+    engine = open_store(paths, store_key)
     try:
         with session_factory(engine)() as session, session.begin():
             account = session.scalar(select(UserAccount).where(UserAccount.username == name))

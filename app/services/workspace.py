@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import DataPaths
+from app.config import DATABASE_URL_SETTING, DataPaths, load_settings, save_settings
 from app.domain.accounts import (
     MIN_PASSWORD_LENGTH,
     Permission,
@@ -34,12 +34,14 @@ from app.domain.errors import (
     NotInitialised,
     NotPermitted,
     PasswordChangeRequired,
+    ServerStoreInUse,
     SignInDelayed,
     StoreEmpty,
+    StoreOfAnotherInstallation,
     StoreUnreadable,
 )
 from app.store import audit, migrate
-from app.store.engine import open_engine, session_factory
+from app.store.engine import open_engine, open_server_engine, safe_url, session_factory
 from app.store.keyring import (
     KdfParams,
     Keyring,
@@ -222,13 +224,15 @@ def initialise(
     # A store without a key ring is a key ring lost or moved (or a set-up killed half-way):
     # the cases in it may still be opened once the key ring is back. Starting afresh over it
     # is for the person to decide, not for set-up to do quietly.
-    if any(paths.database.with_name(paths.database.name + s).exists() for s in ("", "-wal")):
+    if paths.database_url is not None:
+        _check_server_store_empty(paths.database_url)
+    elif any(paths.database.with_name(paths.database.name + s).exists() for s in ("", "-wal")):
         raise KeyRingMissing(path=str(paths.root))
     paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
     store_key = new_store_key()
     installation_id = uuid.uuid4()
     try:
-        engine = open_engine(paths.database, store_key)
+        engine = open_store(paths, store_key)
         try:
             migrate.upgrade(engine, None, None)
             with session_factory(engine)() as session, session.begin():
@@ -257,6 +261,12 @@ def initialise(
             installation=str(installation_id), default_user=username, kdf=kdf or KdfParams()
         )
         keyring.seal(username, admin_password, store_key)
+        if paths.database_url is not None:
+            # Later commands find the server without --database-url; the password, if the
+            # address had one, stays out of the file (PGPASSWORD or ~/.pgpass supply it).
+            settings = load_settings(paths)
+            settings[DATABASE_URL_SETTING] = safe_url(paths.database_url)
+            save_settings(paths, settings)
         keyring.save(paths.keyring)  # the key ring's presence marks a finished set-up
     except BaseException:
         _remove_store_files(paths)
@@ -286,10 +296,12 @@ def unlock(
     if not paths.is_initialised():
         raise NotInitialised(path=str(paths.root))
     keyring = Keyring.load(paths.keyring)
-    if not paths.database.is_file():
+    if paths.database_url is not None:
+        pass  # a server: reaching it and the installation check below decide
+    elif not paths.database.is_file():
         # SQLCipher would quietly create an empty store here.
         raise StoreUnreadable(path=str(paths.database), reason="the file is missing")
-    if paths.database.stat().st_size == 0:
+    elif paths.database.stat().st_size == 0:
         # ... and here too: an empty file opens as a new, empty store.
         raise StoreEmpty(path=str(paths.database))
     name = normalise_username(username) if username else keyring.default_user
@@ -302,7 +314,7 @@ def unlock(
         guard.failed(name)
         raise
     guard.succeeded(name)
-    engine = open_engine(paths.database, store_key)
+    engine = open_store(paths, store_key)
     try:
         migrate.upgrade(engine, paths.database, paths.backups)
         with session_factory(engine)() as session, session.begin():
@@ -325,6 +337,8 @@ def unlock(
                 account.must_change_password,
             )
             installation = session.scalars(select(Installation)).one()
+            if str(installation.uuid) != keyring.installation and paths.database_url:
+                raise StoreOfAnotherInstallation(path=safe_url(paths.database_url))
             info = _installation_info(installation)
     except BaseException:
         engine.dispose()
@@ -343,7 +357,31 @@ def _installation_info(installation: Installation) -> InstallationInfo:
     )
 
 
+def open_store(paths: DataPaths, store_key: bytes) -> Engine:
+    """The store of this installation: the SQLCipher file, or the PostgreSQL database."""
+    if paths.database_url is not None:
+        return open_server_engine(paths.database_url)
+    return open_engine(paths.database, store_key)
+
+
+def _check_server_store_empty(url: str) -> None:
+    engine = open_server_engine(url)
+    try:
+        if migrate.stored_revision(engine) is not None:
+            raise ServerStoreInUse(path=safe_url(url))
+    finally:
+        engine.dispose()
+
+
 def _remove_store_files(paths: DataPaths) -> None:
+    if paths.database_url is not None:
+        with suppress(HomewardError):  # unreachable now: nothing of ours can be there either
+            engine = open_server_engine(paths.database_url)
+            try:
+                migrate.drop_store(engine)
+            finally:
+                engine.dispose()
+        return
     for suffix in ("", "-wal", "-shm", "-journal"):
         with suppress(FileNotFoundError):
             paths.database.with_name(paths.database.name + suffix).unlink()

@@ -3,7 +3,10 @@ chained: each event carries the hash of the one before it and its own, so an eve
 removed afterwards (with a database tool, bypassing Homeward) breaks the chain from there on.
 
 Hashes are sealed just before the commit, when the transaction already holds SQLite's write
-lock: no other writer can slip an event in between, so the chain has no forks.
+lock: no other writer can slip an event in between, so the chain has no forks. On a
+PostgreSQL server, where writers run side by side, a transaction takes the chain's lock
+(:func:`lock_chain`) before its first event gets its id and keeps it to the commit, so ids
+follow the order of the commits as they do in SQLite.
 
 The chain covers a salted digest of each event's detail and note rather than the text. When a
 case is erased its events lose detail, note and salt (they may name the returnee); their
@@ -21,13 +24,27 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Connection, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import AuditEvent, Case, CaseTombstone
 
 CHAIN_START = "0" * 64
 _UNSEALED = "homeward.audit.unsealed"
+_LOCKED = "homeward.audit.locked"
+CHAIN_LOCK = 0x41756469745F4842  # a PostgreSQL advisory lock key of Homeward's own
+
+
+def lock_chain(target: Session | Connection) -> None:
+    """Make this transaction the only one adding audit events until it ends (on a server;
+    SQLite's write lock does so already). Call before the first event is written."""
+    if isinstance(target, Session):
+        if target.info.get(_LOCKED) or target.get_bind().dialect.name == "sqlite":
+            return
+        target.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+        target.info[_LOCKED] = True
+    elif target.dialect.name != "sqlite":
+        target.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
 
 
 def record(
@@ -40,6 +57,7 @@ def record(
     detail: dict[str, object] | None = None,
 ) -> AuditEvent:
     """Add an event to the session; ``case_uuid`` names a case that no longer has a row."""
+    lock_chain(session)
     audit_event = AuditEvent(
         action=action,
         user_id=user_id,
@@ -124,12 +142,18 @@ def redact_case(session: Session, case_uuid: uuid.UUID) -> int:
 
 def _forget(session: Session) -> None:
     session.info.pop(_UNSEALED, None)
+    session.info.pop(_LOCKED, None)
+
+
+def _unlocked(session: Session) -> None:
+    session.info.pop(_LOCKED, None)  # the transaction's lock ends with it
 
 
 def install(factory: sessionmaker[Session]) -> None:
     """Seal the audit events of every transaction of ``factory``'s sessions."""
     event.listen(factory, "before_commit", _seal)
     event.listen(factory, "after_rollback", _forget)
+    event.listen(factory, "after_commit", _unlocked)
 
 
 @dataclass(frozen=True)

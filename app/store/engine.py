@@ -1,4 +1,9 @@
-"""The one way to open the case store: SQLCipher with a raw key, WAL, foreign keys on."""
+"""The one way to open the case store.
+
+An office's store is a SQLCipher file opened with a raw key (WAL, foreign keys on). A
+headquarters that outgrew one laptop keeps the same tables on a PostgreSQL server
+(``--database-url``); there the server and its disk protect the data at rest.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +54,50 @@ def open_engine(path: Path, key: bytes) -> Engine:
         engine.dispose()
         raise StoreUnreadable(path=str(path), reason=str(error.orig)) from None
     return engine
+
+
+def open_server_engine(url: str) -> Engine:
+    """An engine on the PostgreSQL database at ``url``; raises if it cannot be reached."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnreadable(path=safe_url(url), reason="not a database address") from None
+    if parsed.get_backend_name() != "postgresql":
+        raise StoreUnreadable(path=safe_url(url), reason="only PostgreSQL servers are supported")
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(
+        parsed, hide_parameters=True, pool_pre_ping=True, connect_args={"connect_timeout": 10}
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1")).scalar_one()
+    except (OperationalError, DatabaseError) as error:
+        engine.dispose()
+        reason = str(getattr(error, "orig", error)).strip().splitlines()
+        raise StoreUnreadable(path=safe_url(url), reason=reason[0] if reason else "") from None
+    return engine
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its password, for messages, logs and the settings file."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).set(password=None).render_as_string(hide_password=False)
+    except ArgumentError:
+        return "(not a database address)"
+
+
+def is_sqlite(bind: Engine | Connection | Session) -> bool:
+    """Whether the store is the SQLCipher file (backups, integrity checks and PRAGMAs are
+    SQLite's own), rather than a server."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    return engine.dialect.name == "sqlite"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

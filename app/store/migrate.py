@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("homeward.store")
 KEEP_BACKUPS = 10
+MIGRATION_LOCK = 0x486F6D6577617264  # "Homeward": one migration at a time on a server
 _REVISION = re.compile(r'^(down_)?revision: str(?: \| None)? = (None|"([^"]+)")', re.MULTILINE)
 
 
@@ -81,6 +82,22 @@ def is_known_revision(revision: str) -> bool:
         return False
 
 
+def current_revision_on(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def drop_store(engine: Engine) -> None:
+    """Remove every table of a store on a server (a set-up that failed half-way)."""
+    from sqlalchemy import MetaData
+
+    tables = MetaData()
+    with engine.begin() as connection:
+        tables.reflect(connection)
+        tables.drop_all(connection)
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -109,8 +126,17 @@ def upgrade(engine: Engine, database: Path | None, backups: Path | None) -> bool
             script.get_revision(current)
         except Exception:
             raise StoreTooNew(revision=current) from None
-        if database is not None and backups is not None:
+        if database is not None and backups is not None and engine.dialect.name == "sqlite":
             backup_file(engine, database, backups, reason=f"before-{head}")
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection, connection.begin():
+            # PostgreSQL changes its schema inside the transaction: all or nothing. The lock
+            # keeps two programs starting together from migrating the same database twice.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            if current_revision_on(connection) != head:
+                command.upgrade(alembic_config(connection), "head")
+        log.info("store upgraded from %s to %s", current, head)
+        return True
     with engine.connect() as connection:
         # Batch migrations copy and drop tables: with foreign keys on, dropping a case table
         # would cascade into its answers. Keys are switched off (outside the transaction, as

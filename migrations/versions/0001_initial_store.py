@@ -212,10 +212,18 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_id", name=op.f("uq_returnee_case_id")),
         sa.UniqueConstraint("uuid", name=op.f("uq_returnee_uuid")),
     )
-    op.execute(
-        "CREATE VIRTUAL TABLE case_search USING fts5("
-        "case_number, names, places, tokenize = 'unicode61 remove_diacritics 2')"
-    )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE case_search USING fts5("
+            "case_number, names, places, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+    else:  # a server (PostgreSQL): the search twin, as it has stood since revision 0007
+        op.execute(
+            "CREATE TABLE case_search (rowid integer PRIMARY KEY, case_number text NOT NULL, "
+            "names text NOT NULL, places text NOT NULL, document tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple', case_number || ' ' || names || ' ' || places)) STORED)"
+        )
+        op.execute("CREATE INDEX ix_case_search_document ON case_search USING gin (document)")
     # ### end Alembic commands ###
 
 
