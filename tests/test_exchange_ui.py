@@ -203,6 +203,9 @@ def test_an_office_sends_hq_imports_and_answers(qtbot, workspace, hq, stick, mon
         f"Bundle 1 written to {sent.path}.", "Cases: 2 · Erased cases: 0"
     ]  # fmt: skip
     assert office.write_button.isEnabled()
+    assert office.send_intro.text() == (
+        "2 cases await headquarters' receipt. They are on their way: the next bundle holds none."
+    )
 
     at_hq = shown(qtbot, ExchangeDialog(hq))
     junk = stick / "not-a-bundle.hwbundle"
@@ -251,7 +254,7 @@ def test_a_cancel_stops_before_the_next_bundle(workspace, hq, stick):
     _paired(workspace, hq, stick)
     _real_cases(workspace, 1)
     first = export_bundle(workspace, stick).path
-    second = export_bundle(workspace, stick).path
+    second = export_bundle(workspace, stick, everything=True).path
     total = 2 * 1000
     seen = []  # the person presses Cancel once the first bundle is in
     run = import_files(hq, [first, second], lambda done, total: seen.append(done),
@@ -279,7 +282,7 @@ def test_status_shows_the_gap_and_hq_settles_conflicts(
     _paired(workspace, hq, stick)
     numbers = _real_cases(workspace, 3)
     export_bundle(workspace, stick)  # bundle 1 is lost on the way
-    import_bundle(hq, export_bundle(workspace, stick).path)
+    import_bundle(hq, export_bundle(workspace, stick, everything=True).path)
     import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
     _diverge(workspace, hq, numbers[0], {"family_name": "Trần"}, {"family_name": "Tran Thi"})
     _diverge(workspace, hq, numbers[1], {"given_name": "Lân"}, {"given_name": "Lan Anh"})

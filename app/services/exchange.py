@@ -14,6 +14,7 @@ from app.domain.errors import N_, ConflictNotFound, InvalidInput
 from app.domain.text import control_problem
 from app.services.case_records import apply_fields, case_by_uuid, case_fields
 from app.services.cases import reindex
+from app.services.outbox import hq_installation, to_send, unacknowledged
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import BundleEntry, Case, CaseArrival, CaseConflict, Peer
@@ -56,6 +57,7 @@ class Conflict:
 class ExchangeStatus:
     peers: tuple[PeerSeries, ...]
     awaiting_receipt: int  # at an office: cases HQ has not acknowledged as they are now
+    to_send: int  # of those, the ones the next bundle holds (the others are on their way)
     set_aside: tuple[SetAside, ...]
     conflicts: tuple[Conflict, ...]
 
@@ -100,11 +102,12 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
                     missing,
                 )
             )
-        waiting = (
+        real = Case.is_demo.is_(False)
+        waiting = session.scalar(select(func.count(Case.id)).where(real, unacknowledged())) or 0
+        next_bundle = (
             session.scalar(
                 select(func.count(Case.id)).where(
-                    Case.is_demo.is_(False),
-                    (Case.synced_revision.is_(None)) | (Case.revision > Case.synced_revision),
+                    to_send(hq_installation(session), include_demo=False)
                 )
             )
             or 0
@@ -133,7 +136,7 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
                 .order_by(CaseConflict.opened_at, CaseConflict.id)
             )
         )
-    return ExchangeStatus(tuple(peers), waiting, set_aside, conflicts)
+    return ExchangeStatus(tuple(peers), waiting, next_bundle, set_aside, conflicts)
 
 
 def edited_value_problem(value: Any) -> str | None:

@@ -389,6 +389,19 @@ class ExchangeDialog(QDialog):
                         ),
                         count=count,
                     )
+                    if status.to_send == 0:
+                        intro += " " + _("They are on their way: the next bundle holds none.")
+                    elif status.to_send < count:
+                        intro += " " + fill(
+                            ngettext(
+                                "{count} of them goes in the next bundle; the others are on "
+                                "their way.",
+                                "{count} of them go in the next bundle; the others are on "
+                                "their way.",
+                                status.to_send,
+                            ),
+                            count=status.to_send,
+                        )
                 else:
                     intro = _("Headquarters has acknowledged every case as it is now.")
                 self.write_button.setEnabled(self.task is None)
