@@ -39,10 +39,10 @@ from test_services import new_case
 from tests_support import PASSWORD, TEST_KDF
 
 
-def _installation(tmp_path, name, role, code):
+def _installation(tmp_path, name, role, code, database_url=None):
     from app.config import DataPaths
 
-    paths = DataPaths(tmp_path / name)
+    paths = DataPaths(tmp_path / name, database_url=database_url)
     initialise(paths, role=role, office_code=code, office_name=f"{code} office",
                admin_username="anna", admin_password=PASSWORD, kdf=TEST_KDF)  # fmt: skip
     return unlock(paths, "anna", PASSWORD)
@@ -55,9 +55,11 @@ def stick(tmp_path):
     return folder
 
 
-@pytest.fixture
-def hq(tmp_path):
-    workspace = _installation(tmp_path, "hq", "hq", "HQ")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hq(request, tmp_path):
+    """HQ on its own SQLCipher file, and on a PostgreSQL server."""
+    url = request.getfixturevalue("hq_database_url") if request.param == "postgresql" else None
+    workspace = _installation(tmp_path, "hq", "hq", "HQ", url)
     yield workspace
     workspace.close()
 
