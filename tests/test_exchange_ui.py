@@ -3,7 +3,7 @@ fingerprint typed as it is read aloud, bundles written to and read from the stic
 status of each series, conflicts settled, and HQ's review queue of submitted plans."""
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select, update
 
@@ -242,6 +242,18 @@ def test_an_office_sends_hq_imports_and_answers(qtbot, workspace, hq, stick, mon
     assert summary in office.import_report.toPlainText()
     assert office.send_intro.text() == "Headquarters has acknowledged every case as it is now."
     assert exchange_status(workspace).awaiting_receipt == 0
+
+
+def test_demo_cases_count_once_they_would_be_sent(qtbot, workspace, hq, stick):
+    from app.services.demo import add_demo_cases
+
+    _paired(workspace, hq, stick)
+    add_demo_cases(workspace, 3, seed=4)
+    office = shown(qtbot, ExchangeDialog(workspace))
+    assert office.send_intro.text() == "Headquarters has acknowledged every case as it is now."
+    box = office.include_demo  # the click lands on the box itself, left of its label
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert office.send_intro.text() == "3 cases await headquarters' receipt."
 
 
 def test_nothing_to_send_without_a_headquarters_key(qtbot, workspace):

@@ -62,7 +62,9 @@ class ExchangeStatus:
     conflicts: tuple[Conflict, ...]
 
 
-def exchange_status(workspace: Workspace) -> ExchangeStatus:
+def exchange_status(workspace: Workspace, *, include_demo: bool = False) -> ExchangeStatus:
+    """The series with each peer, what HQ lacks (demo cases counted when they would be
+    sent), cases set aside and conflicts."""
     with workspace.reading() as session:
         peers = []
         for peer in session.scalars(
@@ -102,12 +104,12 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
                     missing,
                 )
             )
-        real = Case.is_demo.is_(False)
-        waiting = session.scalar(select(func.count(Case.id)).where(real, unacknowledged())) or 0
+        lacking = unacknowledged() if include_demo else unacknowledged() & ~Case.is_demo
+        waiting = session.scalar(select(func.count(Case.id)).where(lacking)) or 0
         next_bundle = (
             session.scalar(
                 select(func.count(Case.id)).where(
-                    to_send(hq_installation(session), include_demo=False)
+                    to_send(hq_installation(session), include_demo=include_demo)
                 )
             )
             or 0
