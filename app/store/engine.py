@@ -88,7 +88,13 @@ def safe_url(url: str) -> str:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).set(password=None).render_as_string(hide_password=False)
+        parsed = make_url(url)
+        # Not .set(password=None): set() takes None as "leave as it is". libpq also reads a
+        # password from the query (?password=...).
+        query = {k: v for k, v in parsed.query.items() if k.lower() != "password"}
+        bare = URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port,
+                          parsed.database, query)  # fmt: skip
+        return bare.render_as_string(hide_password=False)
     except ArgumentError:
         return "(not a database address)"
 
