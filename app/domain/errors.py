@@ -171,6 +171,11 @@ class NotAServerAddress(HomewardError):
         "{url} is not a PostgreSQL address; nothing was opened. A headquarters on a server is "
         "given as postgresql+psycopg://user@host/database."
     )
+    unreadable = N_(
+        "The database address cannot be read (it is not quoted here: it may hold a password); "
+        "nothing was opened. A headquarters on a server is given as "
+        "postgresql+psycopg://user@host/database."
+    )
 
 
 class KeyRingMissing(HomewardError):

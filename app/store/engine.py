@@ -68,7 +68,7 @@ def server_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise NotAServerAddress(url=safe_url(url)) from None
+        raise NotAServerAddress(NotAServerAddress.unreadable) from None
     if parsed.drivername not in SERVER_DRIVERS:
         raise NotAServerAddress(url=safe_url(url))
     return parsed.set(drivername="postgresql+psycopg")
