@@ -391,3 +391,16 @@ def test_an_hq_on_postgresql_shows_its_server_without_the_password(tmp_path):
         assert bare in done.stdout
         leaked = [p for p in data.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
         assert leaked == [] and "s3cret" not in done.stdout + done.stderr
+
+
+def test_version_imports_no_command_and_no_store():
+    child = (
+        "import json, sys\n"
+        "from app.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('app.', 'sqlalchemy')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout.splitlines()[-1])
+    assert [m for m in loaded if m.startswith("app.cli.")] == ["app.cli.dispatch", "app.cli.parser"]
+    assert not any(m.startswith(("sqlalchemy", "app.services", "app.store")) for m in loaded)
