@@ -46,11 +46,11 @@ def _fields_by_case(workspace) -> dict[str, dict]:
 def test_the_office_and_hq_loop_from_the_command_line(tmp_path, hq_store):
     office, hq_dir, stick = tmp_path / "office", tmp_path / "hq", tmp_path / "stick"
     stick.mkdir()
-    server = {"HOMEWARD_DATABASE_URL": hq_store} if hq_store else {}
+    server = ("--database-url", hq_store) if hq_store else ()
     _ok(homeward(office, "init", "--role", "office", "--office", "SK", "--office-name", "SK",
                  "--admin", "anna"))  # fmt: skip
-    _ok(homeward(hq_dir, "init", "--role", "hq", "--office", "HQ", "--office-name", "HQ",
-                 "--admin", "anna", env_extra=server))  # fmt: skip
+    _ok(homeward(hq_dir, *server, "init", "--role", "hq", "--office", "HQ", "--office-name",
+                 "HQ", "--admin", "anna"))  # fmt: skip
     if hq_store:  # from now on the data folder alone says where HQ's store is
         assert resolve_data_dir(hq_dir).on_server
         assert not (hq_dir / "homeward.db").exists()
