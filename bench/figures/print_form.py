@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ def _case(workspace: Any) -> tuple[str, str]:
         raw.close()
     if row is None:
         raise RuntimeError("no case with a complete plan in the bench data")
-    return str(row[0]), str(row[1])
+    return str(row[0]), str(uuid.UUID(str(row[1])))  # stored as 32 hex digits
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,12 @@ def measure(context: Context) -> dict[str, Any]:
         result = printing.render(case_number, PrintForm.REQUEST, language)  # warm
         pages = _runs(result.pdf)
         _register_fonts(pages)
-        qr = segno.make(f"homeward:v1:{case_uuid}:request:plan-revision={result.plan_revision}",
-                        error="m", micro=False).matrix  # fmt: skip
+        revision = printing.counselling.state(case_number).case_revision
+        payload = (
+            f"homeward:v1:{case_uuid}:request:plan-revision={result.plan_revision}"
+            f":case-revision={revision}"
+        )  # as the form's QR code has it
+        qr = segno.make(payload, error="m", micro=False).matrix
         _draw(pages, qr)  # warm
         homeward, baseline = [], []
         for _ in range(repeats):
