@@ -34,6 +34,7 @@ from app.printing.bidi import (
 )
 from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
 from app.printing.shaping import ShapedRun, run_width, shape
+from app.printing.written import write_group
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
@@ -200,10 +201,8 @@ def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float, bold:
         for group in run.groups:
             if group.hidden:
                 canvas._code.append(_NO_TEXT)
-            # What canvas.drawString writes, without measuring the string again.
-            text = canvas.beginText(x, y)
-            text.textLine(group.text if group.plain is None else group.plain)
-            canvas.drawText(text)
+            # What canvas.drawString writes, without measuring or formatting it again.
+            write_group(canvas, run.font, group, x, y)
             if group.hidden:
                 canvas._code.append("EMC")
             x += group.width
