@@ -34,7 +34,7 @@ from app.printing.bidi import (
 )
 from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
 from app.printing.shaping import ShapedRun, run_width, shape
-from app.printing.written import write_group
+from app.printing.written import draw_on, write_group
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
@@ -281,6 +281,10 @@ class BidiParagraph(Flowable):
             "\n".join(line.text for line in lines), self.size, bold=self.bold, rtl=self.rtl,
             color=self.color, leading=self.leading, space_after=space_after, lines=lines,
         )  # fmt: skip
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """As ReportLab's, with less work (app.printing.written): every cell places some."""
+        draw_on(self, canvas, self._hAlignAdjust(x, _sW), y)
 
     def draw(self) -> None:
         canvas: Canvas = self.canv

@@ -1,5 +1,6 @@
-"""Glyph groups written into a page's content stream, as ReportLab's text object writes them,
-formatted once per group instead of once per print.
+"""What the printer writes into a page's content stream, byte for byte as ReportLab writes
+it, with less work: glyph groups formatted once, not once per print, and a flowable's move
+to its place without formatting the four constant numbers of the matrix.
 
 ReportLab formats every string it draws anew: the font operator, the size and leading
 through its pure-Python number formatting, the escaped codes, and for a shaped group the
@@ -15,6 +16,7 @@ from __future__ import annotations
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from app.printing.shaping import Group
 
@@ -39,3 +41,16 @@ def write_group(canvas: Canvas, font_name: str, group: Group, x: float, y: float
         # The name is given on the first write of the font in a document: key it as it is now.
         group.written[(font.state[doc].internalName, codes)] = body
     canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {body} T* ET")
+
+
+def draw_on(flowable: Flowable, canvas: Canvas, x: float, y: float) -> None:
+    """``flowable.drawOn(canvas, x, y)`` (left-aligned): the same state saved, the same
+    ``cm``, the matrix tracked the same way."""
+    canvas.saveState()  # ends the code with "q": the move below is not merged into a "cm"
+    a, b, c, d, e, f = canvas._currentMatrix
+    canvas._currentMatrix = (a, b, c, d, a * x + c * y + e, b * x + d * y + f)
+    canvas._code.append(f"1 0 0 1 {fp_str(x, y)} cm")
+    flowable.canv = canvas
+    flowable.draw()
+    del flowable.canv
+    canvas.restoreState()
