@@ -10,7 +10,6 @@ import io
 from functools import lru_cache
 from typing import Any
 
-import segno
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -19,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
+from app.printing import qr
 from app.printing.bidi import is_rtl_text
 from app.printing.document import (
     Bilingual,
@@ -335,8 +335,7 @@ def _define_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:
 def _qr_squares(payload: str, x: float, y: float) -> tuple[str, ...]:
     """The dark modules as vector squares (sharp at any printer resolution, no font needed),
     each as ReportLab's ``rect`` writes it; cached, as a form is printed again and again."""
-    code = segno.make(payload, error="m", micro=False)
-    rows = code.matrix
+    rows = qr.matrix(payload)
     border = 1
     module = QR_SIZE / (len(rows) + 2 * border)
     size = fp_str(module)
