@@ -34,7 +34,7 @@ from app.printing.bidi import (
 )
 from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
 from app.printing.shaping import ShapedRun, run_width, shape
-from app.printing.written import draw_on, write_group
+from app.printing.written import draw_on, set_fill, write_group
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
@@ -289,7 +289,7 @@ class BidiParagraph(Flowable):
     def draw(self) -> None:
         canvas: Canvas = self.canv
         assert self._lines is not None
-        canvas.setFillColor(self.color)
+        set_fill(canvas, self.color)
         height = len(self._lines) * self.leading
         for number, line in enumerate(self._lines):
             baseline = height - (number + 1) * self.leading + (self.leading - self.size) / 2 + 2

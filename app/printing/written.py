@@ -1,19 +1,26 @@
 """What the printer writes into a page's content stream, byte for byte as ReportLab writes
-it, with less work: glyph groups formatted once, not once per print, and a flowable's move
-to its place without formatting the four constant numbers of the matrix.
+it, with less work.
 
-ReportLab formats every string it draws anew: the font operator, the size and leading
-through its pure-Python number formatting, the escaped codes, and for a shaped group the
-``TJ`` array of glyph offsets. A label prints on every form; only where it stands and which
-codes the document gave its glyphs differ from one print to the next. So the text between
-the origin and ``T*`` is kept on the group, keyed by the font's name in the document and
-the subset codes (what ReportLab's ``splitString`` gives, which also records the glyphs the
-document uses), and the bytes written are exactly what ``beginText``/``textLine`` write.
+ReportLab formats everything it draws anew, numbers through its pure-Python ``fp_str``: the
+font operator, size and leading of every string, the escaped codes, the ``TJ`` array of a
+shaped group, the matrix that moves a flowable to its place, the colour of each paragraph.
+A label prints on every form; only where it stands and which codes the document gave its
+glyphs differ from one print to the next. So:
+
+- the text between a group's origin and ``T*`` is kept on the group, keyed by the font's
+  name in the document and the subset codes (what ReportLab's ``splitString`` gives, which
+  also records the glyphs the document uses);
+- positions are formatted number by number from a memo (a column's x, a line's baseline
+  recur), and a move's four constant numbers are not formatted at all;
+- a colour's operator is formatted once.
 """
 
 from __future__ import annotations
 
-from reportlab.lib.rl_accel import fp_str
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -23,6 +30,19 @@ from app.printing.shaping import Group
 # Bodies kept per group: a form prints a label with the same codes again and again, but
 # another case's text can give the glyphs other codes; a few variants are enough.
 _VARIANTS = 8
+_NUMBERS: dict[float, str] = {}
+_MAX_NUMBERS = 8192  # positions differ from form to form: start again past this many
+_FILLS: dict[tuple[float, float, float], str] = {}
+
+
+def _number(value: float) -> str:
+    """``fp_str(value)``, remembered."""
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) >= _MAX_NUMBERS:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = fp_str(value)
+    return text
 
 
 def write_group(canvas: Canvas, font_name: str, group: Group, x: float, y: float) -> None:
@@ -35,12 +55,30 @@ def write_group(canvas: Canvas, font_name: str, group: Group, x: float, y: float
     key = (font.state[doc].internalName, codes)
     body = group.written.get(key)
     if body is None:
-        body = canvas.beginText(x, y)._formatText(text)
+        if group.plain is None:
+            body = canvas.beginText(x, y)._formatText(text)
+        else:
+            body = _plain_body(canvas, font, codes)
         if len(group.written) >= _VARIANTS:
             group.written.clear()
         # The name is given on the first write of the font in a document: key it as it is now.
         group.written[(font.state[doc].internalName, codes)] = body
-    canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {body} T* ET")
+    canvas._code.append(f"BT 1 0 0 1 {_number(x)} {_number(y)} Tm {body} T* ET")
+
+
+def _plain_body(canvas: Canvas, font: Any, codes: tuple[tuple[int, bytes], ...]) -> str:
+    """What ReportLab's ``_formatText`` writes for a string that is not shaped (it has the
+    codes from ``splitString``): each subset's font operator, then its codes."""
+    doc = canvas._doc
+    size = f"{_number(canvas._fontsize)} Tf {_number(canvas._leading)} TL"
+    parts = []
+    current = -1
+    for subset, text in codes:
+        if subset != current:
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {size}")
+            current = subset
+        parts.append(f"({escapePDF(text)}) Tj")
+    return " ".join(parts)
 
 
 def draw_on(flowable: Flowable, canvas: Canvas, x: float, y: float) -> None:
@@ -49,8 +87,23 @@ def draw_on(flowable: Flowable, canvas: Canvas, x: float, y: float) -> None:
     canvas.saveState()  # ends the code with "q": the move below is not merged into a "cm"
     a, b, c, d, e, f = canvas._currentMatrix
     canvas._currentMatrix = (a, b, c, d, a * x + c * y + e, b * x + d * y + f)
-    canvas._code.append(f"1 0 0 1 {fp_str(x, y)} cm")
+    canvas._code.append(f"1 0 0 1 {_number(x)} {_number(y)} cm")
     flowable.canv = canvas
     flowable.draw()
     del flowable.canv
     canvas.restoreState()
+
+
+def set_fill(canvas: Canvas, color: Color) -> None:
+    """``canvas.setFillColor(color)`` for an RGB colour, its operator formatted once."""
+    if type(color) is not Color or canvas._enforceColorSpace:
+        canvas.setFillColor(color)
+        return
+    rgb = (color.red, color.green, color.blue)
+    operator = _FILLS.get(rgb)
+    if operator is None:
+        operator = _FILLS[rgb] = f"{fp_str(rgb)} rg"
+    canvas._fillColorObj = color
+    canvas._code.append(operator)
+    if color.alpha is not None:
+        canvas.setFillAlpha(color.alpha)
