@@ -43,6 +43,22 @@ def _number(value: float) -> bytes:
     return written
 
 
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object already formatted (it refers to no other object)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+@lru_cache(maxsize=64)
+def _array(numbers: tuple[float, ...]) -> bytes:
+    """``PDFArray(numbers)`` as ReportLab formats it."""
+    return pdfdoc.PDFArray(map(_number, numbers)).format(None)
+
+
 def _objects_kept(font: TTFont) -> None:
     """Let ``font`` write its PDF objects (per subset: font, widths, ToUnicode map, font
     file) as before, then give the numbers and streams the quicker writers above."""
@@ -54,7 +70,7 @@ def _objects_kept(font: TTFont) -> None:
         for number in range(first, doc.objectcounter + 1):
             added = doc.idToObject[doc.numberToId[number]]
             if isinstance(added, pdfdoc.PDFTrueTypeFont):
-                added.Widths = pdfdoc.PDFArray(map(_number, added.Widths.sequence))
+                added.Widths = _Formatted(_array(tuple(added.Widths.sequence)))
             elif isinstance(added, pdfdoc.PDFDictionary) and "FontBBox" in added.dict:
                 _descriptor_numbers(added.dict)
             elif isinstance(added, pdfdoc.PDFStream) and added.filters == [pdfdoc.PDFZCompress]:

@@ -51,7 +51,7 @@ def write_group(canvas: Canvas, font_name: str, group: Group, x: float, y: float
     font = pdfmetrics.getFont(font_name)
     doc = canvas._doc
     text = group.text if group.plain is None else group.plain
-    codes = tuple(font.splitString(text, doc))  # also assigns the codes of new glyphs
+    codes = _codes(font, doc, text)
     key = (font.state[doc].internalName, codes)
     body = group.written.get(key)
     if body is None:
@@ -64,6 +64,20 @@ def write_group(canvas: Canvas, font_name: str, group: Group, x: float, y: float
         # The name is given on the first write of the font in a document: key it as it is now.
         group.written[(font.state[doc].internalName, codes)] = body
     canvas._code.append(f"BT 1 0 0 1 {_number(x)} {_number(y)} Tm {body} T* ET")
+
+
+def _codes(font: Any, doc: Any, text: str) -> tuple[tuple[int, bytes], ...]:
+    """``font.splitString(text, doc)``: the document's codes of the glyphs, by subset (it
+    gives codes to glyphs the document has not used yet). When every glyph has a code in
+    the first subset (most forms), it is one translation of the text."""
+    state = font.state.get(doc)
+    if state is not None and text and "\xa0" not in text:
+        assigned = state.assignments
+        if assigned.keys() >= set(map(ord, text)):
+            codes = text.translate(assigned)
+            if max(codes) < "\u0100":
+                return ((0, codes.encode("latin-1")),)
+    return tuple(font.splitString(text, doc))
 
 
 def _plain_body(canvas: Canvas, font: Any, codes: tuple[tuple[int, bytes], ...]) -> str:
