@@ -11,11 +11,12 @@ less work: a form embeds the same faces, mostly the same glyphs, on every print.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 
@@ -32,6 +33,7 @@ def _compressed(data: bytes) -> bytes:
 
 
 KEPT_FLATE = _KeptFlate()
+_REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
 _NUMBERS: dict[float, bytes] = {}
 
 
@@ -59,14 +61,20 @@ def _array(numbers: tuple[float, ...]) -> bytes:
     return pdfdoc.PDFArray(map(_number, numbers)).format(None)
 
 
-def _objects_kept(font: TTFont) -> None:
-    """Let ``font`` write its PDF objects (per subset: font, widths, ToUnicode map, font
-    file) as before, then give the numbers and streams the quicker writers above."""
+def _objects_kept(font: TTFont, cmap: Callable[[str, Sequence[int]], str]) -> None:
+    """Let ``font`` write its PDF objects (per subset: font, widths, ToUnicode map made by
+    ``cmap``, font file) as before, then give the numbers and streams the quicker writers
+    above. ReportLab takes the map from a function of its module: it is ``cmap`` only while
+    this font writes itself, so other fonts (the bench's raw ReportLab) keep ReportLab's."""
     add_objects = font.addObjects
 
     def add_kept(doc: Any) -> None:
         first = doc.objectcounter + 1
-        add_objects(doc)
+        ttfonts.makeToUnicodeCMap = cmap
+        try:
+            add_objects(doc)
+        finally:
+            ttfonts.makeToUnicodeCMap = _REPORTLAB_CMAP
         for number in range(first, doc.objectcounter + 1):
             added = doc.idToObject[doc.numberToId[number]]
             if isinstance(added, pdfdoc.PDFTrueTypeFont):
@@ -100,7 +108,8 @@ def _subsets_kept(face: Any) -> None:
     face.makeSubset = lambda subset: kept(tuple(subset))
 
 
-def embed_quickly(font: TTFont) -> None:
-    """Make ``font`` write itself into PDFs the quicker way (same bytes)."""
+def embed_quickly(font: TTFont, cmap: Callable[[str, Sequence[int]], str]) -> None:
+    """Make ``font`` write itself into PDFs the quicker way (same bytes), with the ToUnicode
+    maps ``cmap`` makes."""
     _subsets_kept(font.face)
-    _objects_kept(font)
+    _objects_kept(font, cmap)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.printing.embedding import embed_quickly
@@ -82,12 +82,11 @@ def _utf16_hex(text: str) -> str:
 @cache
 def register_fonts() -> None:
     """Register every shipped face once, with HarfBuzz shaping on."""
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     for family in FAMILIES:
         for bold in (False, True):
             name = font_name(family, bold)
             font = TTFont(name, str(fonts_dir() / f"{name}.ttf"), shapable=True)
-            embed_quickly(font)
+            embed_quickly(font, _to_unicode_cmap)
             pdfmetrics.registerFont(font)
 
 
