@@ -8,7 +8,8 @@ filled squares once per document in a form XObject placed on every page. The QR 
 encoded once, outside the timing, as a warm print of Homeward has it cached. Runs in Arabic
 script are shaped by ReportLab's HarfBuzz path (``shaping=True``), the glyph work a correct
 form needs; Latin runs are not shaped (kerning is not something a correct form needs). Each
-print builds its font subsets, as ReportLab does.
+print builds its font subsets and ToUnicode maps as ReportLab does (with ReportLab's own map
+maker, even where the code measured replaces it in ReportLab's module).
 
 It leaves out what raw ReportLab does not do here: bidi reordering (its ``rlbidi`` is not
 installed: mixed lines come out in the wrong order), wrapping words to a width, tables and
@@ -137,8 +138,29 @@ def _register_fonts(pages: list[list[TextRun]]) -> None:
             pdfmetrics.registerFont(TTFont(_PREFIX + font, str(fonts_dir() / f"{font}.ttf")))
 
 
+def _reportlab_cmap() -> Any:
+    """ReportLab's own ToUnicode map maker, taken before Homeward loads its printing (which
+    may replace it in ReportLab's module)."""
+    from reportlab.pdfbase import ttfonts
+
+    return ttfonts.makeToUnicodeCMap
+
+
+_RAW: dict[str, Any] = {}
+
+
 def _draw(pages: list[list[TextRun]], rows: Any) -> bytes:
     """The baseline PDF; ``rows``: the QR code's matrix (segno's, rows of 0/1)."""
+    from reportlab.pdfbase import ttfonts
+
+    replaced, ttfonts.makeToUnicodeCMap = ttfonts.makeToUnicodeCMap, _RAW["cmap"]
+    try:
+        return _draw_raw(pages, rows)
+    finally:
+        ttfonts.makeToUnicodeCMap = replaced
+
+
+def _draw_raw(pages: list[list[TextRun]], rows: Any) -> bytes:
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
@@ -170,6 +192,7 @@ def _draw(pages: list[list[TextRun]], rows: Any) -> bytes:
 def measure(context: Context) -> dict[str, Any]:
     import segno
 
+    _RAW.setdefault("cmap", _reportlab_cmap())  # before the first print
     from app.services.printing import PrintForm, Printing
 
     workspace = unlock_workspace(context)
