@@ -4,12 +4,13 @@ Baseline: ReportLab alone drawing the same text as Homeward's own PDF: each run 
 one font and size on one line (as PDFium extracts it) drawn with ``drawString`` in the same
 font file, size and colour at the same place, one page of the baseline per page of the form,
 with the same stream settings (Flate, binary) and the same QR code: its modules drawn as
-filled squares once per document in a form XObject placed on every page. The QR matrix is
-encoded once, outside the timing, as a warm print of Homeward has it cached. Runs in Arabic
-script are shaped by ReportLab's HarfBuzz path (``shaping=True``), the glyph work a correct
-form needs; Latin runs are not shaped (kerning is not something a correct form needs). Each
-print builds its font subsets and ToUnicode maps as ReportLab does (with ReportLab's own map
-maker, even where the code measured replaces it in ReportLab's module).
+filled squares once per document in a form XObject placed on every page. Runs in Arabic
+script are drawn as ReportLab's HarfBuzz path shapes them (``shapeStr``), the glyph work a
+correct form needs; Latin runs are not shaped (kerning is not something a correct form
+needs). What a warm print of Homeward has cached, the baseline does once, outside the
+timing: the QR matrix and the shaped runs. What ReportLab does for every document, it does
+on every print: font subsets and ToUnicode maps (its own fonts and ReportLab's own map maker,
+whatever the code measured does to Homeward's), compression.
 
 It leaves out what raw ReportLab does not do here: bidi reordering (its ``rlbidi`` is not
 installed: mixed lines come out in the wrong order), wrapping words to a width, tables and
@@ -21,7 +22,7 @@ from __future__ import annotations
 import ctypes
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -127,15 +128,36 @@ def _arabic(font: str) -> bool:
 
 def _register_fonts(pages: list[list[TextRun]]) -> None:
     """The baseline's own TTFonts of the font files the form uses (registering is once per
-    program, so it is not timed; each print still builds its subsets, as ReportLab does)."""
+    program, so it is not timed; each print still builds its subsets, as ReportLab does).
+
+    Not through ``registerFont``: given a face it has seen, that names the font already
+    registered for it, Homeward's, with everything Homeward does to write it quicker."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     from app.resources import fonts_dir
 
     for font in {run.font for runs in pages for run in runs}:
-        if _PREFIX + font not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(_PREFIX + font, str(fonts_dir() / f"{font}.ttf")))
+        if _PREFIX + font not in pdfmetrics._fonts:
+            own = TTFont(_PREFIX + font, str(fonts_dir() / f"{font}.ttf"))
+            pdfmetrics._fonts[_PREFIX + font] = own
+
+
+def _shaped(pages: list[list[TextRun]]) -> list[list[TextRun]]:
+    """The runs in Arabic script shaped by ReportLab's HarfBuzz path, once (a warm print of
+    Homeward has its glyph runs cached too). ``drawString(shaping=True)`` would shape
+    nothing: it needs ReportLab's rlbidi, which is not installed."""
+    from reportlab.pdfbase.ttfonts import shapeStr
+
+    return [
+        [
+            replace(run, text=shapeStr(run.text, _PREFIX + run.font, run.size))
+            if _arabic(run.font)
+            else run
+            for run in runs
+        ]
+        for runs in pages
+    ]
 
 
 def _reportlab_cmap() -> Any:
@@ -183,7 +205,7 @@ def _draw_raw(pages: list[list[TextRun]], rows: Any) -> bytes:
         for run in runs:
             canvas.setFont(_PREFIX + run.font, run.size)
             canvas.setFillColorRGB(*run.colour)
-            canvas.drawString(run.x, run.y, run.text, shaping=_arabic(run.font))
+            canvas.drawString(run.x, run.y, run.text)
         canvas.showPage()
     canvas.save()
     return out.getvalue()
@@ -205,6 +227,7 @@ def measure(context: Context) -> dict[str, Any]:
         result = printing.render(case_number, PrintForm.REQUEST, language)  # warm
         pages = _runs(result.pdf)
         _register_fonts(pages)
+        pages = _shaped(pages)
         revision = printing.counselling.state(case_number).case_revision
         payload = (
             f"homeward:v1:{case_uuid}:request:plan-revision={result.plan_revision}"
