@@ -6,10 +6,14 @@ less work: a form embeds the same faces, mostly the same glyphs, on every print.
 - A font file or ToUnicode map that was compressed before is not compressed again.
 - A subset's widths and its descriptor's metrics are written from numbers formatted once,
   not through ReportLab's pure-Python number formatting and codec on every print.
+
+Homeward's ToUnicode maps (see app.printing.fonts) are handed to ReportLab only while a
+Homeward font writes itself: any other font keeps ReportLab's.
 """
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -34,6 +38,7 @@ def _compressed(data: bytes) -> bytes:
 
 KEPT_FLATE = _KeptFlate()
 _REPORTLAB_CMAP = ttfonts.makeToUnicodeCMap
+_CMAP_SWAP = threading.Lock()
 _NUMBERS: dict[float, bytes] = {}
 
 
@@ -70,11 +75,12 @@ def _objects_kept(font: TTFont, cmap: Callable[[str, Sequence[int]], str]) -> No
 
     def add_kept(doc: Any) -> None:
         first = doc.objectcounter + 1
-        ttfonts.makeToUnicodeCMap = cmap
-        try:
-            add_objects(doc)
-        finally:
-            ttfonts.makeToUnicodeCMap = _REPORTLAB_CMAP
+        with _CMAP_SWAP:  # two prints at once never restore the map under each other
+            ttfonts.makeToUnicodeCMap = cmap
+            try:
+                add_objects(doc)
+            finally:
+                ttfonts.makeToUnicodeCMap = _REPORTLAB_CMAP
         for number in range(first, doc.objectcounter + 1):
             added = doc.idToObject[doc.numberToId[number]]
             if isinstance(added, pdfdoc.PDFTrueTypeFont):
