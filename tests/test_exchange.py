@@ -435,3 +435,57 @@ def test_a_key_file_that_is_not_a_file_is_refused_in_one_line(tmp_path):
         done = homeward(data, "keys", "trust", str(target), "--fingerprint", "0000")
         assert done.returncode == 2 and done.stderr.count("\n") == 1
         assert "cannot be read" in done.stderr
+
+
+def test_an_exported_case_is_the_case_as_the_office_holds_it(workspace, hq, stick, tmp_path):
+    """Export reads cases a page at a time with plain rows: every record must still be the
+    case as the store holds it (fields, sittings, decisions, prints, its audit events)."""
+    from app.bundles.envelope import BundleKind, open_bundle
+    from app.bundles.records import AuditEventRecord, CaseRecord
+    from app.services.case_pages import case_pages
+    from app.services.case_records import Usernames, case_by_uuid, case_fields, record_fields
+    from app.services.keys import installation_keys
+    from app.services.printing import PrintForm, Printing
+    from app.store.models import AuditEvent, CounsellingSession
+
+    _paired(workspace, hq, stick)
+    add_demo_cases(workspace, 40, seed=3)
+    number = _real_cases(workspace, 1)[0]
+    counselling = Counselling(workspace)
+    counselling.end_session(counselling.begin_session(number, "en"))
+    Printing(workspace).print_to_file(number, PrintForm.CONSENT, tmp_path / "consent.pdf")
+    sent = export_bundle(workspace, stick, everything=True, include_demo=True)
+    office = installation_keys(workspace).public
+    trusted = {office.fingerprint: office}.get
+    with open_bundle(sent.path, identity=installation_keys(hq), trusted=trusted,
+                     kind=BundleKind.CASES) as opened:  # fmt: skip
+        records = list(opened.records())
+    cases = [r for r in records if isinstance(r, CaseRecord)]
+    events = [r for r in records if isinstance(r, AuditEventRecord)]
+    assert len(cases) == 41 and sum(bool(c.decisions) for c in cases) > 5
+    with workspace.reading() as session:
+        for record in cases:
+            case = case_by_uuid(session, record.uuid)
+            assert record_fields(record) == case_fields(case), record.case_number
+            assert [m.uuid for m in record.household] == [m.uuid for m in case.household]
+            assert [d.uuid for d in record.decisions] == [d.uuid for d in case.decisions]
+            assert {(f.uuid, f.revision) for f in record.forms} == {
+                (r.uuid, r.revision) for r in case.responses
+            }
+            assert (record.revision, record.created_at) == (case.revision, case.created_at)
+        stored = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id.is_not(None))
+                                      .order_by(AuditEvent.id)))  # fmt: skip
+        sittings = list(session.scalars(select(CounsellingSession)))
+    assert [(e.uuid, e.hash, e.at) for e in events] == [
+        (e.uuid, e.hash, e.at) for e in sorted(stored, key=lambda e: (e.case_id, e.id))
+    ]
+    real = next(c for c in cases if c.case_number == number)
+    assert [s.uuid for s in real.sessions] == [s.uuid for s in sittings]
+    assert real.sessions[0].ended_at is not None
+    assert [(p.form, p.printed_by) for p in real.prints] == [("consent", "anna")]
+    with workspace.reading() as session:  # pages of sparse ids (read by list, not by range)
+        ids = list(session.scalars(select(Case.id).order_by(Case.id)))[::3]
+        pages = list(case_pages(session, ids, Usernames(session), page=4))
+    picked = [record for page in pages for _id, record, _events in page]
+    by_uuid = {c.uuid: c for c in cases}
+    assert len(picked) == len(ids) and picked == [by_uuid[r.uuid] for r in picked]

@@ -98,6 +98,9 @@ _MAGIC_LINE_MAX = 32
 _SIGNATURE_LINE = 88  # base64 of 64 bytes
 _TRAILER_MAX = 8 + 1 + MAX_HEADER_BYTES + 1 + _SIGNATURE_LINE + 1
 _COMPRESSION_LEVEL = 3  # zstd's default: higher levels cost much time for little here
+# A worker thread of zstd's own compresses while Python makes the next records (the same
+# format; any zstd reads it), a megabyte at a time so that memory stays small.
+_COMPRESSION_JOB = 1 << 20
 _MAX_WINDOW = 1 << 23
 _AGE_MAGIC = b"age-encryption.org/v1\n"
 _AGE_CHUNK = 64 * 1024 + 16  # one encrypted chunk of the age payload, tag included
@@ -319,7 +322,11 @@ def _plaintext(
     written: list[tuple[BundleHeader, bytes]],
 ) -> Iterator[bytes]:
     yield MAGIC
-    compressor = zstandard.ZstdCompressor(level=_COMPRESSION_LEVEL, write_checksum=True)
+    compressor = zstandard.ZstdCompressor(
+        compression_params=zstandard.ZstdCompressionParameters.from_level(
+            _COMPRESSION_LEVEL, write_checksum=True, threads=1, job_size=_COMPRESSION_JOB
+        )
+    )
     stream = compressor.compressobj()
     digest, size = hashlib.sha256(), 0
     counts: Counter[str] = Counter()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.bundles.envelope import BundleKind, write_bundle
 from app.bundles.records import (
@@ -34,13 +34,14 @@ from app.domain.errors import (
     OperationCancelled,
     UnknownOffice,
 )
-from app.services.case_records import Usernames, case_record, event_record
+from app.services.bulk_work import without_cycle_collection
+from app.services.case_pages import case_pages
+from app.services.case_records import Usernames
 from app.services.keys import current_peers, installation_keys, public_from_bytes
 from app.services.outbox import mark_sent, to_send
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import (
-    AuditEvent,
     BundleEntry,
     Case,
     CaseArrival,
@@ -54,7 +55,6 @@ from app.store.models import (
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 SUFFIX = ".hwbundle"
-_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def export_bundle(
     bundle_id = uuid.uuid4()
     target = _target(workspace, to, bundle_id)
     signer = installation_keys(workspace)
-    with workspace.reading() as session:
+    with workspace.reading() as session, without_cycle_collection():
         if role == "office":
             sent: list[tuple[int, int]] = []
             records, counts = _office_records(
@@ -230,39 +230,17 @@ def _office_records(
     counts = {"case": len(ids), "tombstone": len(tombstones)}
 
     def records() -> Iterator[Record]:
-        for start in range(0, len(ids), _PAGE):
+        done = 0
+        for page in case_pages(session, ids, names):
             if cancelled is not None and cancelled():
                 raise OperationCancelled()
-            chunk = ids[start : start + _PAGE]
-            cases = session.scalars(
-                select(Case)
-                .where(Case.id.in_(chunk))
-                .options(
-                    selectinload(Case.returnee),
-                    selectinload(Case.household),
-                    selectinload(Case.sessions),
-                    selectinload(Case.responses),
-                    selectinload(Case.decisions),
-                    selectinload(Case.office),
-                )
-            )
-            events_by_case: dict[uuid.UUID, list[AuditEvent]] = {}
-            by_id = {case.id: case for case in cases}
-            uuids = [case.uuid for case in by_id.values()]
-            for event in session.scalars(
-                select(AuditEvent).where(AuditEvent.case_uuid.in_(uuids)).order_by(AuditEvent.id)
-            ):
-                events_by_case.setdefault(event.case_uuid, []).append(event)  # type: ignore[arg-type]
-            for case_id in chunk:
-                case = by_id[case_id]
-                events = events_by_case.get(case.uuid, [])
-                yield case_record(case, events, names)
-                sent.append((case.id, case.revision))
-                for event in events:
-                    yield event_record(event, names)
-            session.expunge_all()
+            for case_id, record, events in page:
+                yield record
+                sent.append((case_id, record.revision))
+                yield from events
+            done += len(page)
             if progress is not None:
-                progress(min(start + _PAGE, len(ids)), len(ids))
+                progress(done, len(ids))
         for tombstone in tombstones:
             yield Tombstone(
                 case_uuid=tombstone.case_uuid,

@@ -1,6 +1,7 @@
-"""A case as a bundle record and back, and as the flat field mapping a three-way merge
-compares. One place knows how the store's rows map to the record, so export and import can
-never disagree."""
+"""A case as the flat field mapping a three-way merge compares, for a bundle record and for
+the store alike, and back into the store. One place knows how the store's columns map to the
+record's fields (case_pages reads them for export with the same field lists), so export and
+import can never disagree."""
 
 from __future__ import annotations
 
@@ -12,19 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
-from app.bundles.records import (
-    ApprovedAmount,
-    AuditEventRecord,
-    CaseRecord,
-    FormAnswers,
-    HouseholdMemberRecord,
-    PrintRecord,
-    RecordedDecision,
-    ReturneeRecord,
-    SessionRecord,
-)
+from app.bundles.records import CaseRecord
 from app.store.models import (
-    AuditEvent,
     Case,
     FormResponse,
     HouseholdMember,
@@ -32,7 +22,7 @@ from app.store.models import (
     UserAccount,
 )
 
-_RETURNEE_FIELDS = (
+RETURNEE_FIELDS = (
     "given_name",
     "family_name",
     "native_name",
@@ -41,7 +31,7 @@ _RETURNEE_FIELDS = (
     "sex",
     "nationality",
 )
-_MEMBER_FIELDS = (
+MEMBER_FIELDS = (
     "position",
     "given_name",
     "family_name",
@@ -64,113 +54,6 @@ class Usernames:
 
     def __call__(self, user_id: int | None) -> str | None:
         return self._names.get(user_id) if user_id is not None else None
-
-
-def case_record(case: Case, events: list[AuditEvent], names: Usernames) -> CaseRecord:
-    returnee = case.returnee
-    prints = [
-        PrintRecord(
-            form=str(e.detail.get("form", "")),
-            language=str(e.detail.get("language")),
-            at=e.at,
-            pdf_sha256=str(e.detail.get("sha256")),
-            plan_revision=_int_or_none(e.detail.get("plan_revision")),
-            printed_by=names(e.user_id),
-        )
-        for e in events
-        if e.action == "case.printed" and e.detail.get("sha256")
-    ]
-    return CaseRecord(
-        uuid=case.uuid,
-        case_number=case.case_number,
-        office_code=case.office.code,
-        status=case.status,
-        revision=case.revision,  # type: ignore[arg-type]
-        base_revision=case.synced_revision,
-        country_of_return=case.country_of_return,
-        region_of_return=case.region_of_return,
-        session_language=case.session_language,
-        is_demo=case.is_demo,
-        created_by=names(case.created_by_id),
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        returnee=ReturneeRecord(
-            uuid=returnee.uuid, **{f: getattr(returnee, f) for f in _RETURNEE_FIELDS}
-        ),
-        household=[
-            HouseholdMemberRecord(uuid=m.uuid, **{f: getattr(m, f) for f in _MEMBER_FIELDS})
-            for m in case.household
-        ],
-        sessions=[
-            SessionRecord(
-                uuid=s.uuid,
-                counsellor=names(s.counsellor_id) or "unknown",
-                counsellor_language=s.counsellor_language,
-                migrant_language=s.migrant_language,
-                started_at=s.started_at,
-                ended_at=s.ended_at,
-            )
-            for s in case.sessions
-        ],
-        forms=[
-            FormAnswers(
-                uuid=r.uuid,
-                form_id=r.form_id,
-                form_version=r.form_version,
-                form_digest=r.form_digest,
-                answers=r.answers,  # type: ignore[arg-type]
-                revision=r.revision,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                updated_by=names(r.updated_by_id),
-                completed_at=r.completed_at,
-                completed_by=names(r.completed_by_id),
-            )
-            for r in case.responses
-        ],
-        decisions=[
-            RecordedDecision(
-                uuid=d.uuid,
-                outcome=d.outcome,  # type: ignore[arg-type]
-                approved_amounts=[
-                    ApprovedAmount(
-                        item=int(a["item"]), amount=str(a["amount"]), currency=str(a["currency"])
-                    )
-                    for a in d.approved_amounts
-                ],
-                approved_total_eur=d.approved_total_eur,
-                reason=d.reason,
-                reference=d.reference,
-                decided_on=d.decided_on,
-                source=d.source,  # type: ignore[arg-type]
-                plan_revision=d.plan_revision,
-                recorded_by=names(d.recorded_by_id),
-                recorded_at=d.recorded_at,
-            )
-            for d in case.decisions
-        ],
-        prints=prints,
-    )
-
-
-def event_record(event: AuditEvent, names: Usernames) -> AuditEventRecord:
-    return AuditEventRecord(
-        uuid=event.uuid,
-        at=event.at,
-        user=event.user_id,
-        actor=names(event.user_id),
-        case_uuid=event.case_uuid,
-        case_revision=event.case_revision,
-        action=event.action,
-        detail=event.detail or {},
-        note=event.note or "",  # type: ignore[arg-type]
-        prev_hash=event.prev_hash,
-        hash=event.hash,
-    )
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _plain(value: Any) -> Any:
@@ -209,10 +92,10 @@ def _flat(case: Any, returnee: Any, household: Any,
     """One spelling of the field paths for a record and a stored case alike: the merge
     compares the two, so they must never be built by two pieces of code."""
     fields: dict[str, Any] = {f"case.{f}": _plain(getattr(case, f)) for f in _CASE_FIELDS}
-    for f in _RETURNEE_FIELDS:
+    for f in RETURNEE_FIELDS:
         fields[f"returnee.{f}"] = _plain(getattr(returnee, f))
     for member in household:
-        for f in _MEMBER_FIELDS:
+        for f in MEMBER_FIELDS:
             fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
     for form_id, version, digest, completed_at, answers in forms:
         fields[f"forms.{form_id}.version"] = version
@@ -241,7 +124,7 @@ def apply_fields(
             sex="u",
             nationality="XX",
         )
-    for f in _RETURNEE_FIELDS:
+    for f in RETURNEE_FIELDS:
         setattr(case.returnee, f, _typed(f, fields.get(f"returnee.{f}")))
     _apply_household(session, case, fields)
     _apply_forms(case, fields, record, user_id)
@@ -274,7 +157,7 @@ def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> No
         if member is None:
             member = HouseholdMember(uuid=uuid.UUID(member_uuid))
             case.household.append(member)
-        for f in _MEMBER_FIELDS:
+        for f in MEMBER_FIELDS:
             setattr(member, f, _typed(f, values.get(f)))
 
 
