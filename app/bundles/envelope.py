@@ -12,7 +12,8 @@ The header carries the payload's SHA-256 and size, and the signature covers the 
 (the header comes last because only then is the payload's hash known); reading decrypts the
 file three times, each pass streaming with bounded memory and no plaintext on disk: pass 1
 checks the magic line, the hash and the signature (nothing is decompressed before that),
-pass 2 parses every record strictly, pass 3 hands the records to the caller. See
+pass 2 parses every record strictly, pass 3 hands the records to the caller (an importer
+that applies them in a transaction it rolls back on a refusal merges passes 2 and 3). See
 docs/bundle-format.md.
 """
 
@@ -691,9 +692,11 @@ class OpenedBundle:
         header: BundleHeader,
         header_json: bytes,
         sender: PublicKeys,
+        checked: bool = True,
     ) -> None:
         self._bundle = bundle
         self._identities = identities
+        self._checked = checked
         self.path = bundle.path
         self.size = bundle.size
         self.header = header
@@ -701,7 +704,9 @@ class OpenedBundle:
         self.sender = sender
 
     def records(self) -> Iterator[AnyRecord]:
-        return _records(self._bundle, self._identities, self.header, strict=False)
+        """The records; unless checked at opening, each is checked strictly as it comes, and
+        the iterator raises at the first bad one or, at its end, for a count or a hash."""
+        return _records(self._bundle, self._identities, self.header, strict=not self._checked)
 
 
 @contextmanager
@@ -712,6 +717,7 @@ def open_bundle(
     trusted: Callable[[str], PublicKeys | None],
     kind: BundleKind | None = None,
     max_size: int = MAX_BUNDLE_SIZE,
+    check_records: bool = True,
 ) -> Iterator[OpenedBundle]:
     """Open the bundle at ``path`` for this installation (``identity``: its keys, or several
     while a rotation is under way). ``trusted`` maps a sender's fingerprint to the keys this
@@ -721,6 +727,11 @@ def open_bundle(
     ``max_size`` bytes), decryption, the signature, the payload's hash, and every record.
     A refusal is a HomewardError (see app.domain.errors, HW046-HW049); nothing else escapes
     for any content of the file.
+
+    ``check_records=False`` leaves the records' check to ``records()``, which then checks
+    each as strictly as it comes: for a caller that applies them in one transaction and
+    rolls it back on a refusal, it saves a pass (decrypting, decompressing and parsing the
+    whole payload once more). Everything cryptographic is still checked before the body.
     """
     keys = [identity] if isinstance(identity, InstallationKeys) else list(identity)
     identities = [key.identity for key in keys]
@@ -731,9 +742,10 @@ def open_bundle(
             for _ in walk.payload(plaintext):
                 pass
         header, sender = _authenticate(walk, bundle, keys, trusted, kind)
-        for _ in _records(bundle, identities, header, strict=True):
-            pass
-        yield OpenedBundle(bundle, identities, header, walk.header_json, sender)
+        if check_records:
+            for _ in _records(bundle, identities, header, strict=True):
+                pass
+        yield OpenedBundle(bundle, identities, header, walk.header_json, sender, check_records)
     finally:
         bundle.close()
 

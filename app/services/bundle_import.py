@@ -6,7 +6,8 @@ recipient, a replay or a series going backwards. Then the records are applied in
 transaction. A case that is well signed but cannot be applied (a form version HQ does not
 have, a number another case holds) is quarantined: the rest imports and the receipt says why.
 The same bundle twice changes nothing; a case changed at both ends becomes a conflict for a
-person, never a silent overwrite.
+person, never a silent overwrite. The cases themselves are applied by app.services.case_import
+(new ones in bulk, known ones through the merge).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.bundles.envelope import BundleHeader, BundleKind, open_bundle
 from app.bundles.keys import PublicKeys
@@ -39,21 +40,15 @@ from app.domain.errors import (
     BundleSenderMismatch,
     OperationCancelled,
 )
-from app.domain.merge import three_way
-from app.formdefs.loader import load_forms
 from app.i18n import fill
 from app.i18n import gettext as _
-from app.services.case_records import apply_fields, case_by_uuid, case_fields, record_fields
-from app.services.cases import DEMO_OFFICE_CODE, reindex
+from app.services.bulk_work import without_cycle_collection
+from app.services.case_import import BATCH, CaseBatch, Quarantined, Tally, arrival
+from app.services.case_records import apply_fields, case_by_uuid, case_fields
+from app.services.cases import reindex
 from app.services.erasure import erase_loaded_case
 from app.services.keys import current_peers, own_key_history, public_from_bytes, trusted_peer
-from app.services.set_aside import (
-    ERASED_HERE,
-    FORM_NOT_INSTALLED,
-    NUMBER_TAKEN,
-    WRONG_OFFICE,
-    reason_text,
-)
+from app.services.set_aside import reason_text
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import (
@@ -63,20 +58,12 @@ from app.store.models import (
     CaseConflict,
     CaseDecision,
     CaseTombstone,
-    CounsellingSession,
     ImportedEvent,
-    Office,
     Peer,
 )
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class Quarantined:
-    case_number: str
-    reason: str  # a message id with {placeholders} filled in English; translated for display
 
 
 @dataclass(frozen=True)
@@ -96,19 +83,6 @@ class ImportResult:
     decisions: int = 0
     resolutions: int = 0
     missing: tuple[int, int] | None = None  # a gap in the sender's series: first, last
-
-
-@dataclass
-class _Tally:
-    new_cases: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    erased: int = 0
-    receipts: int = 0
-    decisions: int = 0
-    resolutions: int = 0
-    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def import_bundle(
@@ -131,7 +105,11 @@ def import_bundle(
     def lookup(fingerprint: str) -> PublicKeys | None:
         return trusted.get(fingerprint)
 
-    with open_bundle(path, identity=identities, trusted=lookup, kind=kind) as opened:
+    with (
+        open_bundle(path, identity=identities, trusted=lookup, kind=kind,
+                    check_records=False) as opened,
+        without_cycle_collection(),
+    ):  # fmt: skip
         header = opened.header
         with workspace.transaction() as session:
             done = session.scalar(
@@ -147,18 +125,25 @@ def import_bundle(
                 )
             peer = _sender(session, header)
             missing = _check_series(session, header)
-            tally = _Tally()
+            tally = Tally()
+            batch = CaseBatch(session, workspace, header, tally)
             total = sum(header.counts.values())
+            # The records are checked as they are read (open_bundle's check_records=False):
+            # a bad one raises here, and the transaction rolls back whatever came before it.
             for number, record in enumerate(opened.records(), start=1):
                 if cancelled is not None and cancelled():
                     raise OperationCancelled()  # the transaction rolls back: nothing kept
-                with session.no_autoflush:  # each case flushes once, when it is complete
-                    _apply(session, workspace, header, record, tally)
-                if number % 500 == 0:
-                    audit.seal(session)  # flushes; the events are chained before they go
-                    session.expunge_all()  # memory stays flat on a large bundle
+                if isinstance(record, CaseRecord | AuditEventRecord):
+                    batch.add(record)
+                else:
+                    batch.flush()  # e.g. a tombstone for a case of the batch
+                    with session.no_autoflush:
+                        _apply(session, workspace, header, record, tally)
+                    if number % BATCH == 0:
+                        batch.release()  # memory stays flat on a large bundle
                 if progress is not None and (number % 50 == 0 or number == total):
                     progress(number, total)
+            batch.flush()
             session.add(
                 BundleEntry(
                     bundle_id=header.bundle_id,
@@ -247,13 +232,10 @@ def _check_series(session: Session, header: BundleHeader) -> tuple[int, int] | N
 
 
 def _apply(
-    session: Session, workspace: Workspace, header: BundleHeader, record: object, tally: _Tally
+    session: Session, workspace: Workspace, header: BundleHeader, record: object, tally: Tally
 ) -> None:
-    if isinstance(record, CaseRecord):
-        _apply_case(session, workspace, header, record, tally)
-    elif isinstance(record, AuditEventRecord):
-        _keep_event(session, header, record)
-    elif isinstance(record, Tombstone):
+    """A record other than a case or an audit event (those go through a CaseBatch)."""
+    if isinstance(record, Tombstone):
         _apply_tombstone(session, workspace, header, record, tally)
     elif isinstance(record, Receipt):
         _apply_receipt(session, record, tally)
@@ -263,202 +245,11 @@ def _apply(
         _apply_resolution(session, workspace, header, record, tally)
 
 
-def _arrival(
-    session: Session,
-    header: BundleHeader,
-    case_uuid: uuid.UUID,
-    number: str,
-    revision: int,
-    outcome: str,
-    reason: str = "",
-) -> None:
-    session.add(
-        CaseArrival(
-            bundle_id=header.bundle_id,
-            case_uuid=case_uuid,
-            case_number=number,
-            revision=revision,
-            outcome=outcome,
-            reason=reason,
-        )
-    )
-
-
-def _quarantine(
-    session: Session, header: BundleHeader, record: CaseRecord, reason: str, tally: _Tally
-) -> None:
-    _arrival(
-        session, header, record.uuid, record.case_number, record.revision, "quarantined", reason
-    )
-    tally.quarantined.append(Quarantined(record.case_number, reason))
-
-
-def _apply_case(
-    session: Session, workspace: Workspace, header: BundleHeader, record: CaseRecord, tally: _Tally
-) -> None:
-    demo = record.is_demo and record.office_code == DEMO_OFFICE_CODE  # numbered apart
-    if record.office_code != header.sender_office and not demo:
-        return _quarantine(
-            session, header, record, WRONG_OFFICE.format(office=record.office_code), tally
-        )
-    if session.scalar(select(CaseTombstone.id).where(CaseTombstone.case_uuid == record.uuid)):
-        _arrival(
-            session, header, record.uuid, record.case_number, record.revision, "erased", ERASED_HERE
-        )
-        tally.erased += 1
-        return None
-    forms = load_forms()
-    for form in record.forms:
-        if not forms.knows(form.form_id, form.form_version, form.form_digest):
-            return _quarantine(
-                session,
-                header,
-                record,
-                FORM_NOT_INSTALLED.format(form=form.form_id, version=form.form_version),
-                tally,
-            )
-    case = case_by_uuid(session, record.uuid, selectinload(Case.sessions))
-    incoming = record_fields(record)
-    if case is None:
-        taken = session.scalar(select(Case.id).where(Case.case_number == record.case_number))
-        if taken is not None:
-            return _quarantine(
-                session, header, record, NUMBER_TAKEN.format(number=record.case_number), tally
-            )
-        case = Case(
-            uuid=record.uuid,
-            case_number=record.case_number,
-            office_id=_office(session, record.office_code).id,
-            status=record.status.value,
-            session_language=record.session_language,
-            country_of_return=record.country_of_return,
-            region_of_return=record.region_of_return,
-            revision=1,
-            is_demo=record.is_demo,
-            created_at=record.created_at,
-            household=[],
-            responses=[],
-            sessions=[],
-            decisions=[],
-        )
-        session.add(case)
-        apply_fields(session, case, incoming, record, workspace.user.id)
-        if case.status == CaseStatus.READY.value:  # sent to HQ is submitted
-            case.status = CaseStatus.SUBMITTED.value
-        outcome = "new"
-        tally.new_cases += 1
-    elif record.revision <= (case.synced_revision or 0):
-        _arrival(session, header, record.uuid, record.case_number, record.revision, "unchanged")
-        tally.unchanged += 1
-        return None
-    else:
-        merge = three_way(case.sync_base or {}, incoming, case_fields(case))
-        if merge.taken_from_office:
-            apply_fields(session, case, merge.merged, record, workspace.user.id)
-            case.revision += 1
-            case.updated_at = dt.datetime.now(dt.UTC)
-        for conflict in merge.conflicts:
-            _open_conflict(session, header, record, conflict)
-        outcome = "conflict" if merge.conflicts else "updated"
-        tally.conflicts += bool(merge.conflicts)
-        tally.updated += not merge.conflicts
-    _add_sittings(session, case, record)
-    case.synced_revision = record.revision
-    case.sync_base = incoming
-    session.flush()
-    reindex(session, case)
-    _arrival(session, header, record.uuid, record.case_number, record.revision, "accepted")
-    audit.record(
-        session,
-        "case.imported",
-        user_id=workspace.user.id,
-        case=case,
-        detail={
-            "bundle": str(header.bundle_id),
-            "office_revision": record.revision,
-            "outcome": outcome,
-        },
-    )
-    return None
-
-
-def _open_conflict(
-    session: Session, header: BundleHeader, record: CaseRecord, conflict: object
-) -> None:
-    for older in session.scalars(
-        select(CaseConflict).where(
-            CaseConflict.case_uuid == record.uuid,
-            CaseConflict.field == conflict.field,  # type: ignore[attr-defined]
-            CaseConflict.resolution.is_(None),
-        )
-    ):
-        session.delete(older)  # the newer office value supersedes an unresolved one
-    session.add(
-        CaseConflict(
-            case_uuid=record.uuid,
-            case_number=record.case_number,
-            field=conflict.field,
-            base_value=conflict.base,  # type: ignore[attr-defined]
-            office_value=conflict.office,
-            hq_value=conflict.hq,  # type: ignore[attr-defined]
-            bundle_id=header.bundle_id,
-            office_revision=record.revision,
-        )
-    )
-
-
-def _office(session: Session, code: str) -> Office:
-    office = session.scalar(select(Office).where(Office.code == code))
-    if office is None:
-        office = Office(code=code, name=code)
-        session.add(office)
-        session.flush()
-    return office
-
-
-def _add_sittings(session: Session, case: Case, record: CaseRecord) -> None:
-    """Sittings only ever grow: each one the office held is kept once (the counsellor is
-    an office account HQ does not have, so HQ's importing user stands in)."""
-    known = {s.uuid for s in case.sessions}
-    for sitting in record.sessions:
-        if sitting.uuid not in known:
-            case.sessions.append(
-                CounsellingSession(
-                    uuid=sitting.uuid,
-                    counsellor_id=case.created_by_id or 1,
-                    counsellor_language=sitting.counsellor_language,
-                    migrant_language=sitting.migrant_language,
-                    started_at=sitting.started_at,
-                    ended_at=sitting.ended_at,
-                )
-            )
-
-
-def _keep_event(session: Session, header: BundleHeader, record: AuditEventRecord) -> None:
-    if session.scalar(select(ImportedEvent.id).where(ImportedEvent.uuid == record.uuid)):
-        return
-    session.add(
-        ImportedEvent(
-            uuid=record.uuid,
-            office_code=header.sender_office,
-            case_uuid=record.case_uuid,
-            case_revision=record.case_revision,
-            at=record.at,
-            actor=record.actor,
-            action=record.action,
-            detail=dict(record.detail),
-            note=record.note,
-            hash=record.hash,
-            bundle_id=header.bundle_id,
-        )
-    )
-
-
 def _apply_tombstone(
-    session: Session, workspace: Workspace, header: BundleHeader, record: Tombstone, tally: _Tally
+    session: Session, workspace: Workspace, header: BundleHeader, record: Tombstone, tally: Tally
 ) -> None:
     if session.scalar(select(CaseTombstone.id).where(CaseTombstone.case_uuid == record.case_uuid)):
-        _arrival(session, header, record.case_uuid, "", 1, "erased")
+        arrival(session, header, record.case_uuid, "", 1, "erased")
         return
     reason = record.reason if record.reason in ErasureReason._value2member_map_ else "request"
     case = session.scalar(select(Case).where(Case.uuid == record.case_uuid))
@@ -474,7 +265,7 @@ def _apply_tombstone(
                 erased_by_id=workspace.user.id,
             )
         )
-    _arrival(session, header, record.case_uuid, case.case_number if case else "", 1, "erased")
+    arrival(session, header, record.case_uuid, case.case_number if case else "", 1, "erased")
     session.query(ImportedEvent).filter(ImportedEvent.case_uuid == record.case_uuid).delete()
     tally.erased += 1
 
@@ -482,7 +273,7 @@ def _apply_tombstone(
 # At an office: HQ's answers -----------------------------------------------------------------
 
 
-def _apply_receipt(session: Session, record: Receipt, tally: _Tally) -> None:
+def _apply_receipt(session: Session, record: Receipt, tally: Tally) -> None:
     tally.receipts += 1
     sent = session.scalar(
         select(BundleEntry).where(
@@ -531,7 +322,7 @@ def _changed_by_headquarters(case: Case) -> None:
 
 
 def _apply_decision(
-    session: Session, workspace: Workspace, record: Decision, tally: _Tally
+    session: Session, workspace: Workspace, record: Decision, tally: Tally
 ) -> None:
     if session.scalar(select(CaseDecision.id).where(CaseDecision.uuid == record.uuid)):
         return
@@ -645,7 +436,7 @@ def import_summary(result: ImportResult) -> str:
 
 
 def _apply_resolution(session: Session, workspace: Workspace, header: BundleHeader,
-                      record: Resolution, tally: _Tally) -> None:  # fmt: skip
+                      record: Resolution, tally: Tally) -> None:  # fmt: skip
     """HQ's choice on a conflict, taken here unless this field changed again since the
     office sent it (then the office's newer value goes back and HQ decides again)."""
     if session.scalar(select(CaseConflict.id).where(CaseConflict.uuid == record.uuid)):

@@ -138,12 +138,64 @@ def _typed(field: str, value: Any) -> Any:
     return value
 
 
-def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> None:
+def new_case_rows(
+    fields: dict[str, Any], record: CaseRecord, user_id: int | None, now: dt.datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """What :func:`apply_fields` gives a case that has no rows yet, as column values for a
+    bulk insert (the case id left for the caller): its returnee, its household members in
+    order, its form responses."""
+    returnee = {"uuid": record.returnee.uuid} | {
+        f: _typed(f, fields.get(f"returnee.{f}")) for f in RETURNEE_FIELDS
+    }
+    members = [
+        {"uuid": uuid.UUID(member_uuid)} | {f: _typed(f, values.get(f)) for f in MEMBER_FIELDS}
+        for member_uuid, values in _in_position_order(_members(fields))
+    ]
+    incoming = {f.form_id: f.uuid for f in record.forms}
+    responses = []
+    for form_id, answers in _forms(fields).items():
+        completed = fields.get(f"forms.{form_id}.completed_at")
+        responses.append({
+            "uuid": incoming.get(form_id) or uuid.uuid4(), "form_id": form_id,
+            "form_version": fields.get(f"forms.{form_id}.version"),
+            "form_digest": fields.get(f"forms.{form_id}.digest"), "answers": answers,
+            "revision": 1, "created_at": now, "updated_at": now, "updated_by_id": user_id,
+            "completed_at": dt.datetime.fromisoformat(completed) if completed else None,
+            "completed_by_id": None,
+        })  # fmt: skip
+    return returnee, members, responses
+
+
+def _members(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The household's fields by member uuid."""
     wanted: dict[str, dict[str, Any]] = {}
     for path, value in fields.items():
         if path.startswith("household."):
             _prefix, member_uuid, field = path.split(".", 2)
             wanted.setdefault(member_uuid, {})[field] = value
+    return wanted
+
+
+def _in_position_order(
+    members: dict[str, dict[str, Any]],
+) -> list[tuple[str, dict[str, Any]]]:
+    return sorted(members.items(), key=lambda kv: kv[1].get("position", 0))
+
+
+def _forms(fields: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each form's answers by form id (every form has a version, so none is left out)."""
+    answers: dict[str, dict[str, Any]] = {}
+    for path, value in fields.items():
+        if path.startswith("forms."):
+            _prefix, form_id, rest = path.split(".", 2)
+            given = answers.setdefault(form_id, {})
+            if rest.startswith("answers."):
+                given[rest[8:]] = value
+    return answers
+
+
+def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> None:
+    wanted = _members(fields)
     existing = {str(m.uuid): m for m in case.household}
     gone = [m for member_uuid, m in existing.items() if member_uuid not in wanted]
     for member in gone:
@@ -152,7 +204,7 @@ def _apply_household(session: Session, case: Case, fields: dict[str, Any]) -> No
                 for m in existing.values())  # fmt: skip
     if gone or moved:
         session.flush()  # positions freed before they are taken again
-    for member_uuid, values in sorted(wanted.items(), key=lambda kv: kv[1].get("position", 0)):
+    for member_uuid, values in _in_position_order(wanted):
         member = existing.get(member_uuid)
         if member is None:
             member = HouseholdMember(uuid=uuid.UUID(member_uuid))
@@ -166,10 +218,8 @@ def _apply_forms(
 ) -> None:
     by_form = {r.form_id: r for r in case.responses}
     incoming = {f.form_id: f for f in record.forms} if record is not None else {}
-    form_ids = {p.split(".")[1] for p in fields if p.startswith("forms.")}
-    for form_id in form_ids:
-        prefix = f"forms.{form_id}.answers."
-        answers = {p[len(prefix) :]: v for p, v in fields.items() if p.startswith(prefix)}
+    form_ids = _forms(fields)
+    for form_id, answers in form_ids.items():
         response = by_form.get(form_id)
         if response is None:
             source = incoming.get(form_id)

@@ -640,6 +640,18 @@ def reindex(session: Session, case: Case) -> None:
     names = [returnee.given_name, returnee.family_name, returnee.native_name]
     for member in case.household:
         names += [member.given_name, member.family_name]
-    countries = {country_name(case.country_of_return, code) for code in _INDEX_LANGUAGES}
-    places = " ".join([case.country_of_return, case.region_of_return, *sorted(countries)])
-    search.index_case(session, case.id, case.case_number, " ".join(filter(None, names)), places)
+    search.index_case(
+        session, case.id, case.case_number, *search_text(names, case.country_of_return,
+                                                         case.region_of_return)
+    )  # fmt: skip
+
+
+def search_text(names: Sequence[str], country: str, region: str) -> tuple[str, str]:
+    """The names and the places a case is found by, as :func:`reindex` indexes them."""
+    return " ".join(filter(None, names)), " ".join([country, region, *_country_names(country)])
+
+
+@functools.cache
+def _country_names(code: str) -> tuple[str, ...]:
+    """The country's name in every language the search knows (a few Babel look-ups)."""
+    return tuple(sorted({country_name(code, language) for language in _INDEX_LANGUAGES}))

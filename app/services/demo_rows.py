@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-import secrets
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.domain.cases import CaseStatus
 from app.domain.people import NewCaseInput
 from app.i18n.languages import LANGUAGES, country_name
+from app.services.bulk_rows import insert_many, new_case_ids
 from app.services.cases import next_case_number
 from app.services.identity import person_columns
 from app.store import audit, search
@@ -104,9 +101,9 @@ def _write(
     # goes on from the last event read below).
     session.flush()
     audit.lock_chain(session)
-    for case_id, row in zip(_new_case_ids(session, len(case_rows)), case_rows, strict=True):
+    for case_id, row in zip(new_case_ids(session, len(case_rows)), case_rows, strict=True):
         row["id"] = case_id
-    _insert_many(connection, Case.__table__, case_rows)
+    insert_many(connection, Case.__table__, case_rows)
 
     returnees, members, responses, decisions, searches, events = [], [], [], [], [], []
     for row, case in zip(case_rows, cases, strict=True):
@@ -135,67 +132,10 @@ def _write(
         )  # fmt: skip
     for model, rows in ((Returnee, returnees), (HouseholdMember, members),
                         (FormResponse, responses), (CaseDecision, decisions)):  # fmt: skip
-        _insert_many(connection, model.__table__, rows)
+        insert_many(connection, model.__table__, rows)
     search.add_cases(connection, searches)
-    previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    _seal(events, previous or audit.CHAIN_START)
-    _insert_many(connection, AuditEvent.__table__, events)
-
-
-def _new_case_ids(session: Session, count: int) -> list[int]:
-    """Ids for ``count`` new cases. SQLite gives the next ones after the largest (the write
-    lock is held, nobody else can take them); a server's sequence hands them out, since
-    other programs write beside this one."""
-    if session.get_bind().dialect.name == "sqlite":
-        first = (session.scalar(select(func.max(Case.id))) or 0) + 1
-        return list(range(first, first + count))
-    sequence = func.pg_get_serial_sequence(Case.__tablename__, "id")
-    series = func.generate_series(1, count).table_valued("n")
-    return list(session.scalars(select(func.nextval(sequence)).select_from(series)))
-
-
-def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """The driver's executemany, each value converted by its column type as SQLAlchemy does
-    (Uuid, UtcDateTime, JSON...): SQLAlchemy's own per-row parameter handling was most of
-    the time of writing demo cases. A server's driver takes SQLAlchemy's batched inserts."""
-    if not rows:
-        return
-    if connection.dialect.name != "sqlite":
-        connection.execute(insert(table), rows)
-        return
-    sql, pick, processors = _prepared(table, tuple(rows[0]), connection.dialect)
-    # A case's rows share values (the moment it was opened): each is converted once.
-    last_in: list[object] = [_NOTHING] * len(processors)
-    last_out: list[object] = [None] * len(processors)
-    converted = []
-    for row in rows:
-        values = list(pick(row))
-        for slot, (position, process) in enumerate(processors):
-            value = values[position]
-            if value is not last_in[slot]:
-                last_in[slot], last_out[slot] = value, process(value)
-            values[position] = last_out[slot]
-        converted.append(tuple(values))
-    connection.exec_driver_sql(sql, converted)
-
-
-_NOTHING = object()
-_Processors = tuple[tuple[int, Callable[[Any], Any]], ...]
-
-
-@functools.cache
-def _prepared(
-    table: Table, columns: tuple[str, ...], dialect: Dialect
-) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], _Processors]:
-    """The statement, what picks a row's values in its parameter order, and the converters
-    of the columns that have one."""
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    names = tuple(compiled.positiontup or ())
-    if not compiled.positional or sorted(names) != sorted(columns) or len(names) < 2:
-        raise NotImplementedError("bulk demo inserts need a positional DB-API paramstyle")
-    converters = ((i, table.c[name].type.bind_processor(dialect)) for i, name in enumerate(names))
-    processors = tuple((i, process) for i, process in converters if process is not None)
-    return compiled.string, operator.itemgetter(*names), processors
+    audit.seal_rows(events, audit.chain_end(session))
+    insert_many(connection, AuditEvent.__table__, events)
 
 
 def _case_row(session: Session, writer: Writer, case: DemoCase) -> dict[str, Any]:
@@ -235,13 +175,3 @@ def _search_row(
     places = [new_case.country_of_return, new_case.region_of_return.strip()]
     places_text = " ".join([*places, *_country_names(new_case.country_of_return)])
     return search.search_row(case_id, case_number, joined, places_text)
-
-
-def _seal(events: list[dict[str, Any]], previous: str) -> None:
-    """Chain ``events`` (in the order they will get their ids) after ``previous``."""
-    for row in events:
-        row["detail_salt"] = salt = secrets.token_hex(16)
-        row["detail_digest"] = audit.content_digest(salt, row["detail"], row["note"])
-        event = cast(AuditEvent, SimpleNamespace(**row))  # what the hash reads of an event
-        row["prev_hash"] = previous
-        row["hash"] = previous = audit.chain_hash(previous, event)

@@ -23,6 +23,8 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import Connection, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -135,6 +137,22 @@ def _seal(session: Session) -> None:
         audit_event.prev_hash = previous
         audit_event.hash = previous = chain_hash(previous, audit_event)
     session.flush()
+
+
+def chain_end(session: Session) -> str:
+    """The hash the next event links to (call after :func:`lock_chain` and :func:`seal`)."""
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return last or CHAIN_START
+
+
+def seal_rows(rows: list[dict[str, Any]], previous: str) -> None:
+    """Chain event rows written in bulk (in the order they will get their ids) after
+    ``previous``: the same salt, digest and links :func:`record` gives an event."""
+    for row in rows:
+        row["detail_salt"] = salt = secrets.token_hex(16)
+        row["detail_digest"] = content_digest(salt, row["detail"], row["note"])
+        row["prev_hash"] = previous
+        row["hash"] = previous = chain_hash(previous, cast(AuditEvent, SimpleNamespace(**row)))
 
 
 def redact_case(session: Session, case_uuid: uuid.UUID) -> int:
