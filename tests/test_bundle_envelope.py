@@ -732,6 +732,39 @@ def test_a_hostile_record_is_refused_before_any_is_handed_out(
     assert refused.value.code == "HW049"
 
 
+@pytest.mark.parametrize("problem", sorted(HOSTILE_LINES))
+def test_a_hostile_record_read_as_it_comes_is_refused_where_it_stands(
+    tmp_path, office, hq, trusted, problem
+):
+    """With check_records=False the records are checked as they are read (an importer
+    applying them in a transaction that the refusal rolls back): the good record before
+    the hostile one is handed out, the hostile one never is, the refusal is the same."""
+    path = sealed(tmp_path, forged([case_line(), HOSTILE_LINES[problem]], office, hq.public),
+                  hq.public)  # fmt: skip
+    seen = []
+    with (
+        pytest.raises(BundleRecordInvalid) as refused,
+        open_bundle(path, identity=hq, trusted=trusted, check_records=False) as opened,
+    ):
+        for record in opened.records():
+            seen.append(record)
+    assert seen == [a_case(1)]
+    assert refused.value.params["number"] == 2
+    assert refused.value.code == "HW049"
+
+
+def test_counts_are_checked_at_the_end_when_records_are_read_as_they_come(
+    tmp_path, office, hq, trusted
+):
+    miscounted = forged([case_line()], office, hq.public, header={"counts": {"case": 2}})
+    path = sealed(tmp_path, miscounted, hq.public)
+    with (
+        pytest.raises(BundleRecordInvalid),
+        open_bundle(path, identity=hq, trusted=trusted, check_records=False) as opened,
+    ):
+        assert list(opened.records()) == "never: the count is refused at the end"
+
+
 def test_the_hostile_lines_differ_from_a_good_one_only_as_named():
     good = case_line()
     assert HOSTILE_LINES["NaN"] != good and HOSTILE_LINES["huge float"] != good

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.domain.decisions import ApprovedAmount, DecisionInput, DecisionOutcome
 from app.domain.erasure import ErasureReason
@@ -489,3 +489,106 @@ def test_an_exported_case_is_the_case_as_the_office_holds_it(workspace, hq, stic
     picked = [record for page in pages for _id, record, _events in page]
     by_uuid = {c.uuid: c for c in cases}
     assert len(picked) == len(ids) and picked == [by_uuid[r.uuid] for r in picked]
+
+
+def _rows(hq, bundle_id) -> dict[str, list[tuple]]:
+    """What HQ holds of the imported cases, without row ids, the moments of the import and
+    the bundle's id."""
+    from sqlalchemy import text
+
+    queries = {
+        "case": "SELECT c.uuid, c.case_number, o.code, c.status, c.session_language, "
+        "c.country_of_return, c.region_of_return, c.revision, c.synced_revision, c.sync_base, "
+        "c.is_demo, c.created_by_id, c.created_at FROM returnee_case c JOIN office o "
+        "ON o.id = c.office_id",
+        "returnee": "SELECT r.uuid, c.uuid, given_name, family_name, native_name, "
+        "date_of_birth, date_of_birth_precision, sex, nationality, sort_family, sort_given, "
+        "sort_birth FROM returnee r JOIN returnee_case c ON c.id = r.case_id",
+        "household": "SELECT m.uuid, c.uuid, position, given_name, family_name, date_of_birth, "
+        "date_of_birth_precision, sex, relationship_to_returnee, returns_together "
+        "FROM household_member m JOIN returnee_case c ON c.id = m.case_id",
+        "answers": "SELECT f.uuid, c.uuid, form_id, form_version, form_digest, answers, "
+        "f.revision, updated_by_id, completed_at, completed_by_id FROM form_response f "
+        "JOIN returnee_case c ON c.id = f.case_id",
+        "sittings": "SELECT s.uuid, c.uuid, counsellor_id, counsellor_language, "
+        "migrant_language, started_at, ended_at FROM counselling_session s "
+        "JOIN returnee_case c ON c.id = s.case_id",
+        "search": "SELECT c.uuid, s.case_number, s.names, s.places FROM case_search s "
+        "JOIN returnee_case c ON c.id = s.rowid",
+        "arrivals": "SELECT bundle_id, case_uuid, case_number, revision, outcome, reason "
+        "FROM case_arrival",
+        "events": "SELECT user_id, c.uuid, case_uuid, case_revision, action, detail, note "
+        "FROM audit_event e LEFT JOIN returnee_case c ON c.id = e.case_id "
+        "WHERE action = 'case.imported'",
+        "office_events": "SELECT uuid, office_code, case_uuid, case_revision, at, actor, "
+        "action, detail, note, hash, bundle_id FROM imported_event",
+    }
+    with hq.reading() as session:
+        return {
+            name: sorted(
+                tuple(str(v).replace(str(bundle_id), "B").replace(bundle_id.hex, "B") for v in row)
+                for row in session.execute(text(query))
+            )
+            for name, query in queries.items()
+        }
+
+
+def test_new_cases_in_bulk_are_what_the_merge_path_writes(workspace, tmp_path, stick, monkeypatch):
+    """HQ writes the cases it does not have in bulk; the same bundle applied case by case
+    through the ORM (as a case HQ already has is) must leave exactly the same rows."""
+    from app.services import case_import
+
+    add_demo_cases(workspace, 30, seed=5)
+    number = _real_cases(workspace, 1)[0]
+    counselling = Counselling(workspace)
+    counselling.end_session(counselling.begin_session(number, "en"))
+    bulk, one_by_one = (_installation(tmp_path, name, "hq", "HQ") for name in ("hq1", "hq2"))
+    try:
+        _paired(workspace, bulk, stick)
+        sent = export_bundle(workspace, stick, include_demo=True)
+        assert import_bundle(bulk, sent.path).new_cases == 31
+        revoke_peer(workspace, own_keys(bulk).fingerprint)  # the same cases for another HQ
+        _paired(workspace, one_by_one, stick)
+        resent = export_bundle(workspace, stick, everything=True, include_demo=True)
+        with monkeypatch.context() as patched:
+            def by_the_orm(batch, records):
+                for record in records:
+                    case_import.apply_case(batch.session, batch.workspace, batch.header, record,
+                                           batch.tally)  # fmt: skip
+            patched.setattr(case_import.CaseBatch, "_insert", by_the_orm)
+            assert import_bundle(one_by_one, resent.path).new_cases == 31
+        assert _rows(bulk, sent.bundle_id) == _rows(one_by_one, resent.bundle_id)
+        assert verify_audit_trail(bulk).broken is None
+    finally:
+        bulk.close()
+        one_by_one.close()
+
+
+def test_a_bad_record_after_a_batch_of_new_cases_leaves_hq_as_it_was(workspace, hq, stick):
+    """Records are checked as they are applied: a signed bundle whose last record is bad
+    is refused after hundreds of new cases were written in bulk, and all of it rolls back."""
+    import io
+
+    import zstandard
+
+    from app.domain.errors import BundleRecordInvalid
+    from app.services.keys import installation_keys
+    from test_bundle_envelope import forged, parts, plaintext_of, sealed
+
+    _paired(workspace, hq, stick)
+    add_demo_cases(workspace, 520, seed=2)
+    sent = export_bundle(workspace, stick, include_demo=True)
+    payload, _header, _signature = parts(plaintext_of(sent.path, installation_keys(hq)))
+    lines = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(payload)).read().splitlines()
+    plaintext = forged([*lines, b'{"type":"case","revision":"4"}'], installation_keys(workspace),
+                       installation_keys(hq).public,
+                       header={"sender_installation": str(workspace.installation.uuid),
+                               "sender_office": workspace.installation.office_code})  # fmt: skip
+    with pytest.raises(BundleRecordInvalid) as refused:
+        import_bundle(hq, sealed(stick, plaintext, installation_keys(hq).public))
+    assert refused.value.params["number"] == len(lines) + 1
+    assert CaseRegister(hq).count(CaseQuery()) == 0
+    with hq.reading() as session:
+        assert session.scalar(select(func.count(CaseArrival.id))) == 0
+    assert verify_audit_trail(hq).broken is None
+    assert import_bundle(hq, sent.path).new_cases == 520  # the good bundle still imports
