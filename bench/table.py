@@ -21,8 +21,10 @@ LABELS = {
     "cases_json_time": "`homeward cases --json`, all cases: time",
     "demo": "`homeward demo`",
     "autosave": "autosave of one form",
-    "export": "export a bundle",
-    "import": "import a bundle",
+    "export": "export a bundle, 10,000 cases",
+    "import": "import a bundle at HQ, 10,000 cases",
+    "export_memory": "export a bundle of all cases: peak memory",
+    "import_memory": "import a bundle of all cases: peak memory",
 }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.bundles.envelope import BundleHeader, BundleKind, open_bundle
+from app.bundles.envelope import BundleHeader, BundleKind, OpenedBundle, open_bundle
 from app.bundles.keys import PublicKeys
 from app.bundles.records import (
     AuditEventRecord,
@@ -42,6 +42,7 @@ from app.domain.errors import (
 )
 from app.i18n import fill
 from app.i18n import gettext as _
+from app.services.bulk_rows import page_cache
 from app.services.bulk_work import without_cycle_collection
 from app.services.case_import import BATCH, CaseBatch, Quarantined, Tally, arrival
 from app.services.case_records import apply_fields, case_by_uuid, case_fields
@@ -126,24 +127,8 @@ def import_bundle(
             peer = _sender(session, header)
             missing = _check_series(session, header)
             tally = Tally()
-            batch = CaseBatch(session, workspace, header, tally)
-            total = sum(header.counts.values())
-            # The records are checked as they are read (open_bundle's check_records=False):
-            # a bad one raises here, and the transaction rolls back whatever came before it.
-            for number, record in enumerate(opened.records(), start=1):
-                if cancelled is not None and cancelled():
-                    raise OperationCancelled()  # the transaction rolls back: nothing kept
-                if isinstance(record, CaseRecord | AuditEventRecord):
-                    batch.add(record)
-                else:
-                    batch.flush()  # e.g. a tombstone for a case of the batch
-                    with session.no_autoflush:
-                        _apply(session, workspace, header, record, tally)
-                    if number % BATCH == 0:
-                        batch.release()  # memory stays flat on a large bundle
-                if progress is not None and (number % 50 == 0 or number == total):
-                    progress(number, total)
-            batch.flush()
+            with page_cache(session.connection()):
+                _apply_all(session, workspace, opened, tally, progress, cancelled)
             session.add(
                 BundleEntry(
                     bundle_id=header.bundle_id,
@@ -192,6 +177,36 @@ def import_bundle(
         tally.resolutions,
         missing,
     )
+
+
+def _apply_all(
+    session: Session,
+    workspace: Workspace,
+    opened: OpenedBundle,
+    tally: Tally,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    """Every record, in the caller's transaction. They are checked as they are read
+    (open_bundle's check_records=False): a bad one raises here, and the transaction rolls
+    back whatever came before it."""
+    header = opened.header
+    batch = CaseBatch(session, workspace, header, tally)
+    total = sum(header.counts.values())
+    for number, record in enumerate(opened.records(), start=1):
+        if cancelled is not None and cancelled():
+            raise OperationCancelled()  # the transaction rolls back: nothing kept
+        if isinstance(record, CaseRecord | AuditEventRecord):
+            batch.add(record)
+        else:
+            batch.flush()  # e.g. a tombstone for a case of the batch
+            with session.no_autoflush:
+                _apply(session, workspace, header, record, tally)
+            if number % BATCH == 0:
+                batch.release()  # memory stays flat on a large bundle
+        if progress is not None and (number % 50 == 0 or number == total):
+            progress(number, total)
+    batch.flush()
 
 
 def _sender(session: Session, header: BundleHeader) -> Peer:

@@ -54,6 +54,7 @@ from app.store.models import (
 from app.store.types import utcnow
 
 BATCH = 500  # cases (and their events) applied together: a few megabytes of rows
+NewRows = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -129,29 +130,31 @@ class CaseBatch:
         taken = set(session.scalars(
             select(Case.case_number).where(Case.case_number.in_([r.case_number for r in cases]))
         ))  # fmt: skip
-        new: list[CaseRecord] = []
+        new: list[tuple[CaseRecord, NewRows]] = []
+        now, user_id = utcnow(), self.workspace.user.id
         for record in cases:
             reason = set_aside_reason(header, record, forms, record.uuid in erased)
-            if reason is not None or record.uuid in known:
+            rows = new_case_rows(record, user_id, now) if reason is None else None
+            if rows is None or record.uuid in known:
                 apply_case(session, self.workspace, header, record, tally)
             elif record.case_number in taken:
                 quarantine(session, header, record, NUMBER_TAKEN.format(number=record.case_number),
                            tally)  # fmt: skip
             else:
                 taken.add(record.case_number)
-                new.append(record)
+                new.append((record, rows))
         if new:
-            self._insert(new)
+            self._insert(new, now)
 
     def _office_id(self, code: str) -> int:
         if code not in self._offices:
             self._offices[code] = office(self.session, code).id
         return self._offices[code]
 
-    def _insert(self, records: list[CaseRecord]) -> None:
+    def _insert(self, new: list[tuple[CaseRecord, NewRows]], now: dt.datetime) -> None:
         """The new cases, as :func:`apply_case` would write them one by one."""
         session, header, user_id = self.session, self.header, self.workspace.user.id
-        now = utcnow()
+        records = [record for record, _rows in new]
         offices = {record.office_code: self._office_id(record.office_code) for record in records}
         session.flush()
         audit.lock_chain(session)  # no other writer adds audit events until the commit
@@ -169,20 +172,18 @@ class CaseBatch:
         cases, returnees, members, responses, sittings, searches, events = (
             [], [], [], [], [], [], []
         )  # type: ignore[var-annotated]
-        for case_id, record in zip(ids, records, strict=True):
-            fields = record_fields(record)
-            returnee, household, answers = new_case_rows(fields, record, user_id, now)
-            status = fields.get("case.status", record.status)
+        for case_id, (record, (returnee, household, answers)) in zip(ids, new, strict=True):
+            status = record.status.value
             cases.append({
                 "id": case_id, "uuid": record.uuid, "case_number": record.case_number,
                 "office_id": offices[record.office_code],
                 "status": CaseStatus.SUBMITTED.value if status == CaseStatus.READY.value
-                else str(status),  # sent to HQ is submitted
-                "session_language": fields.get("case.session_language", record.session_language),
-                "country_of_return": fields.get("case.country_of_return",
-                                                record.country_of_return),
-                "region_of_return": fields.get("case.region_of_return", record.region_of_return),
-                "revision": 1, "synced_revision": record.revision, "sync_base": fields,
+                else status,  # sent to HQ is submitted
+                "session_language": record.session_language,
+                "country_of_return": record.country_of_return,
+                "region_of_return": record.region_of_return,
+                "revision": 1, "synced_revision": record.revision,
+                "sync_base": record_fields(record),
                 "is_demo": record.is_demo, "created_by_id": None,
                 "created_at": record.created_at, "updated_at": now,
             })  # fmt: skip

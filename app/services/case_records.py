@@ -56,7 +56,12 @@ class Usernames:
         return self._names.get(user_id) if user_id is not None else None
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values: checked first, a merge flattens many
+        return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, uuid.UUID):
@@ -139,30 +144,33 @@ def _typed(field: str, value: Any) -> Any:
 
 
 def new_case_rows(
-    fields: dict[str, Any], record: CaseRecord, user_id: int | None, now: dt.datetime
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """What :func:`apply_fields` gives a case that has no rows yet, as column values for a
-    bulk insert (the case id left for the caller): its returnee, its household members in
-    order, its form responses."""
-    returnee = {"uuid": record.returnee.uuid} | {
-        f: _typed(f, fields.get(f"returnee.{f}")) for f in RETURNEE_FIELDS
-    }
-    members = [
-        {"uuid": uuid.UUID(member_uuid)} | {f: _typed(f, values.get(f)) for f in MEMBER_FIELDS}
-        for member_uuid, values in _in_position_order(_members(fields))
-    ]
-    incoming = {f.form_id: f.uuid for f in record.forms}
-    responses = []
-    for form_id, answers in _forms(fields).items():
-        completed = fields.get(f"forms.{form_id}.completed_at")
-        responses.append({
-            "uuid": incoming.get(form_id) or uuid.uuid4(), "form_id": form_id,
-            "form_version": fields.get(f"forms.{form_id}.version"),
-            "form_digest": fields.get(f"forms.{form_id}.digest"), "answers": answers,
-            "revision": 1, "created_at": now, "updated_at": now, "updated_by_id": user_id,
-            "completed_at": dt.datetime.fromisoformat(completed) if completed else None,
-            "completed_by_id": None,
-        })  # fmt: skip
+    record: CaseRecord, user_id: int | None, now: dt.datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """What :func:`apply_fields` gives a case that has no rows yet, read straight from the
+    record, as column values for a bulk insert (the case id left for the caller): its
+    returnee, its household members in order, its form responses. None for a record that
+    names a member or a form twice: apply_fields merges those, let it."""
+    household, forms = record.household, record.forms
+    if len({m.uuid for m in household}) < len(household) or len(
+        {f.form_id for f in forms}
+    ) < len(forms):
+        return None
+    person = record.returnee
+    returnee = {f: getattr(person, f) for f in RETURNEE_FIELDS}
+    returnee["uuid"] = person.uuid
+    members = []
+    for member in sorted(household, key=lambda m: m.position):
+        row = {f: getattr(member, f) for f in MEMBER_FIELDS}
+        row["uuid"] = member.uuid
+        members.append(row)
+    responses = [
+        {"uuid": f.uuid, "form_id": f.form_id, "form_version": f.form_version,
+         "form_digest": f.form_digest,
+         "answers": {k: v for k, v in f.answers.items() if v is not None},  # as flattened
+         "revision": 1, "created_at": now, "updated_at": now, "updated_by_id": user_id,
+         "completed_at": f.completed_at, "completed_by_id": None}
+        for f in forms
+    ]  # fmt: skip
     return returnee, members, responses
 
 

@@ -12,5 +12,5 @@ MODULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cases_json", ("cases_json_memory", "cases_json_time")),
     ("demo", ("demo",)),
     ("autosave", ("autosave",)),
-    ("bundles", ("export", "import")),
+    ("bundles", ("export", "import", "export_memory", "import_memory")),
 )
