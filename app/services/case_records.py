@@ -100,14 +100,17 @@ def _flat(case: Any, returnee: Any, household: Any,
     for f in RETURNEE_FIELDS:
         fields[f"returnee.{f}"] = _plain(getattr(returnee, f))
     for member in household:
+        prefix = f"household.{member.uuid}."  # spelt once: str() of a UUID is slow
         for f in MEMBER_FIELDS:
-            fields[f"household.{member.uuid}.{f}"] = _plain(getattr(member, f))
+            fields[prefix + f] = _plain(getattr(member, f))
     for form_id, version, digest, completed_at, answers in forms:
-        fields[f"forms.{form_id}.version"] = version
-        fields[f"forms.{form_id}.digest"] = digest
-        fields[f"forms.{form_id}.completed_at"] = _plain(completed_at)
+        prefix = f"forms.{form_id}."
+        fields[prefix + "version"] = version
+        fields[prefix + "digest"] = digest
+        fields[prefix + "completed_at"] = _plain(completed_at)
+        prefix += "answers."
         for key, value in answers.items():
-            fields[f"forms.{form_id}.answers.{key}"] = value
+            fields[prefix + key] = value
     return {k: v for k, v in fields.items() if v is not None}
 
 
