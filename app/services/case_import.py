@@ -123,7 +123,9 @@ class CaseBatch:
         session, header, tally = self.session, self.header, self.tally
         forms = load_forms()
         uuids = [record.uuid for record in cases]
-        known = set(session.scalars(select(Case.uuid).where(Case.uuid.in_(uuids))))
+        known = dict(session.execute(  # case uuid: the office revision HQ last applied
+            select(Case.uuid, Case.synced_revision).where(Case.uuid.in_(uuids))
+        ).all())  # fmt: skip
         erased = set(session.scalars(
             select(CaseTombstone.case_uuid).where(CaseTombstone.case_uuid.in_(uuids))
         ))  # fmt: skip
@@ -131,11 +133,18 @@ class CaseBatch:
             select(Case.case_number).where(Case.case_number.in_([r.case_number for r in cases]))
         ))  # fmt: skip
         new: list[tuple[CaseRecord, NewRows]] = []
+        unchanged: list[CaseRecord] = []
         now, user_id = utcnow(), self.workspace.user.id
         for record in cases:
             reason = set_aside_reason(header, record, forms, record.uuid in erased)
+            if reason is None and record.uuid in known:
+                if record.revision <= (known[record.uuid] or 0):
+                    unchanged.append(record)  # sent again: nothing to merge
+                else:
+                    apply_case(session, self.workspace, header, record, tally)
+                continue
             rows = new_case_rows(record, user_id, now) if reason is None else None
-            if rows is None or record.uuid in known:
+            if rows is None:
                 apply_case(session, self.workspace, header, record, tally)
             elif record.case_number in taken:
                 quarantine(session, header, record, NUMBER_TAKEN.format(number=record.case_number),
@@ -145,6 +154,14 @@ class CaseBatch:
                 new.append((record, rows))
         if new:
             self._insert(new, now)
+        if unchanged:
+            insert_many(session.connection(), CaseArrival.__table__, [
+                {"bundle_id": header.bundle_id, "case_uuid": r.uuid, "case_number": r.case_number,
+                 "revision": r.revision, "outcome": "unchanged", "reason": "", "at": now,
+                 "reported_at": None}
+                for r in unchanged
+            ])  # fmt: skip
+            tally.unchanged += len(unchanged)
 
     def _office_id(self, code: str) -> int:
         if code not in self._offices:
