@@ -31,6 +31,7 @@ from app.services.case_records import (
     apply_fields,
     case_by_uuid,
     case_fields,
+    cases_by_uuid,
     new_case_rows,
     record_fields,
 )
@@ -134,6 +135,7 @@ class CaseBatch:
         ))  # fmt: skip
         new: list[tuple[CaseRecord, NewRows]] = []
         unchanged: list[CaseRecord] = []
+        changed: list[CaseRecord] = []
         now, user_id = utcnow(), self.workspace.user.id
         for record in cases:
             reason = set_aside_reason(header, record, forms, record.uuid in erased)
@@ -141,7 +143,7 @@ class CaseBatch:
                 if record.revision <= (known[record.uuid] or 0):
                     unchanged.append(record)  # sent again: nothing to merge
                 else:
-                    apply_case(session, self.workspace, header, record, tally)
+                    changed.append(record)
                 continue
             rows = new_case_rows(record, user_id, now) if reason is None else None
             if rows is None:
@@ -152,6 +154,10 @@ class CaseBatch:
             else:
                 taken.add(record.case_number)
                 new.append((record, rows))
+        if changed:  # through the merge, the batch's cases loaded together
+            loaded = cases_by_uuid(session, [r.uuid for r in changed], selectinload(Case.sessions))
+            for record in changed:
+                apply_case(session, self.workspace, header, record, tally, loaded[record.uuid])
         if new:
             self._insert(new, now)
         if unchanged:
@@ -302,18 +308,29 @@ def quarantine(
 
 
 def apply_case(
-    session: Session, workspace: Workspace, header: BundleHeader, record: CaseRecord, tally: Tally
+    session: Session,
+    workspace: Workspace,
+    header: BundleHeader,
+    record: CaseRecord,
+    tally: Tally,
+    known: Case | None = None,
 ) -> None:
-    """One case, through the ORM: set aside, new, unchanged, or merged with HQ's."""
-    erased = session.scalar(select(CaseTombstone.id).where(CaseTombstone.case_uuid == record.uuid))
-    reason = set_aside_reason(header, record, load_forms(), erased is not None)
-    if reason == ERASED_HERE:
-        arrival(session, header, record.uuid, record.case_number, record.revision, "erased", reason)
-        tally.erased += 1
-        return None
-    if reason is not None:
-        return quarantine(session, header, record, reason, tally)
-    case = case_by_uuid(session, record.uuid, selectinload(Case.sessions))
+    """One case, through the ORM: set aside, new, unchanged, or merged with HQ's. ``known``:
+    the case as HQ has it, checked and loaded (:func:`cases_by_uuid`) by the caller."""
+    case = known
+    if case is None:
+        erased = session.scalar(
+            select(CaseTombstone.id).where(CaseTombstone.case_uuid == record.uuid)
+        )
+        reason = set_aside_reason(header, record, load_forms(), erased is not None)
+        if reason == ERASED_HERE:
+            arrival(session, header, record.uuid, record.case_number, record.revision, "erased",
+                    reason)  # fmt: skip
+            tally.erased += 1
+            return None
+        if reason is not None:
+            return quarantine(session, header, record, reason, tally)
+        case = case_by_uuid(session, record.uuid, selectinload(Case.sessions))
     incoming = record_fields(record)
     if case is None:
         taken = session.scalar(select(Case.id).where(Case.case_number == record.case_number))
