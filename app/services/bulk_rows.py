@@ -103,7 +103,9 @@ def _converter(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any]
     JSON's null, as SQLAlchemy writes it), several times faster than the json module."""
     if isinstance(column_type, JSON):
         return _json_text
-    return column_type.bind_processor(dialect)
+    # The dialect's own type, as the ORM writes it: SQLite's DATETIME text, not the
+    # driver's default adapter (which leaves out a zero fraction of a second).
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _json_text(value: Any) -> str:
