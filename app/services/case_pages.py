@@ -99,9 +99,9 @@ def _among(column: Any, chunk: Sequence[int]) -> ColumnElement[bool]:
     return column.in_(chunk)  # type: ignore[no-any-return]
 
 
-def _by_case(rows: Any) -> dict[int, list[Any]]:
+def _by_case(result: Any) -> dict[int, list[Any]]:
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
+    for row in result.all():  # one fetchall, not a fetchone per row
         grouped[row[0]].append(row)
     return grouped
 
@@ -125,7 +125,7 @@ def _page(connection: Connection, chunk: Sequence[int], names: Usernames) -> Pag
                    Returnee.family_name, Returnee.native_name, Returnee.date_of_birth,
                    Returnee.date_of_birth_precision, Returnee.sex, Returnee.nationality)
             .where(_among(Returnee.case_id, chunk))
-        )
+        ).all()
     }  # fmt: skip
     household = _by_case(connection.execute(
         select(HouseholdMember.case_id, _raw(HouseholdMember.uuid), HouseholdMember.position,
@@ -251,7 +251,7 @@ def _events(
                AuditEvent.prev_hash, AuditEvent.hash)
         .where(_among(AuditEvent.case_id, chunk))
         .order_by(AuditEvent.id)
-    ):  # fmt: skip
+    ).all():  # fmt: skip
         grouped[row[0]].append(
             AuditEventRecord(uuid=_uuid(row[1]), at=_moment(row[2]), user=row[3],
                              actor=names(row[3]), case_uuid=_uuid(row[4]),
