@@ -20,7 +20,6 @@ from app.services.backup import automatic_backup, store_health
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.fonts import apply_fonts
-from app.ui.input_guard import install_wheel_guard
 from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
@@ -40,12 +39,11 @@ def application() -> QApplication:
 
 
 def prepare(app: QApplication) -> None:
-    """What every Homeward window relies on: names, shipped fonts, no stray wheel edits."""
+    """What every Homeward window relies on: names and the shipped fonts."""
     app.setApplicationName("Homeward")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Homeward")
     apply_fonts(app)
-    install_wheel_guard(app)
 
 
 def ui_settings(paths: DataPaths) -> QSettings:

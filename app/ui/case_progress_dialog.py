@@ -15,7 +15,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -60,6 +59,7 @@ from app.services.case_progress import (
 from app.services.workspace import Workspace
 from app.ui.errors import STORE_BUSY
 from app.ui.formatting import date_text, format_locale
+from app.ui.input_guard import ComboBox, DateEdit
 
 _SIMPLE_MOVES = {
     MoveKind.SUBMIT: submit,
@@ -305,7 +305,7 @@ class DecisionPanel(QGroupBox):
         outcome_row.addWidget(self.rejected)
         outcome_row.addStretch(1)
         today = dt.date.today()
-        self.decided_on = QDateEdit()
+        self.decided_on = DateEdit()
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.setDisplayFormat("yyyy-MM-dd")
         self.decided_on.setCalendarPopup(True)
@@ -381,7 +381,7 @@ class DecisionPanel(QGroupBox):
         edit.textChanged.connect(self.update_total)
         self.amount_edits[item.number] = edit
         grid.addWidget(edit, row, 2)
-        currency = QComboBox()
+        currency = ComboBox()
         currency.setObjectName(f"approvedCurrency_{item.number}")
         currency.addItems(list(item.currencies))
         currency.setEnabled(len(item.currencies) > 1)

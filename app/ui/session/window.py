@@ -311,6 +311,8 @@ class SessionWindow(QMainWindow):
             self._saving = False
 
     def _save_dirty(self) -> bool:
+        if not self._dirty:
+            return True  # nothing written, so nothing to read back
         try:
             for form_id in sorted(self._dirty):
                 self.counselling.save_answers(
@@ -438,8 +440,8 @@ class SessionWindow(QMainWindow):
         self.withdraw_button.setEnabled(case.status not in (
             CaseStatus.WITHDRAWN, CaseStatus.CLOSED, CaseStatus.IN_IMPLEMENTATION
         ))  # fmt: skip
-        assessment = self.counselling.assessment(self.state)
-        self.plan_assessment.show_assessment(assessment)
+        self._assessment = self.counselling.assessment(self.state)  # of this state
+        self.plan_assessment.show_assessment(self._assessment)
         if self.current_step() == "review":
             self._refresh_review()
 
@@ -457,9 +459,7 @@ class SessionWindow(QMainWindow):
             header = _("The plan is complete and ready to print and submit.")
         else:
             header = _("Status: {status}").format(status=status)
-        self.review.show_review(
-            header, forms, self.counselling.assessment(self.state), self.state.case.session_language
-        )
+        self.review.show_review(header, forms, self._assessment, self.state.case.session_language)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.save_now() and not self._discard_confirmed():
