@@ -23,8 +23,6 @@ from app.ui.fonts import apply_fonts
 from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
-from app.ui.password_dialog import ChangePasswordDialog
-from app.ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("homeward.ui")
 
@@ -57,6 +55,8 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
     An account whose password an administrator reset chooses a new one before anything
     else; declining signs out again (back to the sign-in dialog)."""
     if not paths.is_initialised():
+        from app.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(paths)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -76,6 +76,8 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
         dialog.password.clear()
         if not workspace.user.must_change_password:
             return workspace
+        from app.ui.password_dialog import ChangePasswordDialog
+
         change = ChangePasswordDialog(workspace, None, forced=True, current_password=typed)
         if change.exec() == QDialog.DialogCode.Accepted:
             return workspace

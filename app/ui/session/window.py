@@ -38,14 +38,14 @@ from app.i18n import active_language, translate_error
 from app.i18n import gettext as _
 from app.services.case_progress import latest_decision
 from app.services.counselling import Counselling, SessionState
-from app.services.printing import PrintForm, Printing
-from app.ui.case_progress_dialog import DecisionSummaryLabel
+from app.ui.decision_summary import DecisionSummaryLabel
 from app.ui.errors import show_error
 from app.ui.pickers import language_combo
 from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # printing loads the layout and fonts: on first use
+    from app.services.printing import Printing
     from app.ui.print_dialog import PrintDialog
 
 log = logging.getLogger("homeward.ui")
@@ -372,9 +372,10 @@ class SessionWindow(QMainWindow):
         self.go_to(self._step_index() + 1)
 
     def open_print(self) -> PrintDialog | None:
+        """Preview and print the case's forms (what is on screen is saved first)."""
+        from app.services.printing import PrintForm
         from app.ui.print_dialog import PrintDialog  # the preview loads PDFium: on first use
 
-        """Preview and print the case's forms (what is on screen is saved first)."""
         if not self.save_now():
             return None
         form = PrintForm.CONSENT if self.current_step() == "consent" else PrintForm.REQUEST
@@ -389,6 +390,8 @@ class SessionWindow(QMainWindow):
         return dialog
 
     def printing_service(self) -> Printing:
+        from app.services.printing import Printing
+
         return Printing(self.counselling.workspace, self.counselling)
 
     def withdraw(self) -> None:
