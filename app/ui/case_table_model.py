@@ -173,5 +173,8 @@ class CaseTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self._query = replace(self._query, sort=COLUMNS[column][0], descending=descending)
+        sort = COLUMNS[column][0]
+        if (sort, descending) == (self._query.sort, self._query.descending):
+            return  # the view re-applies its sort indicator (set up, restored): nothing new
+        self._query = replace(self._query, sort=sort, descending=descending)
         self.reload()

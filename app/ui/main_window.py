@@ -44,7 +44,7 @@ from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
 from app.services.backup import BackupInfo, back_up
-from app.services.cases import CaseRegister, CaseRow, SortKey
+from app.services.cases import CaseRegister, CaseRow
 from app.services.office import auto_lock_minutes
 from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
@@ -96,6 +96,7 @@ class AfterFirstPaint(QObject):
 
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
+    first_painted = Signal()  # the case list is on screen: what can wait starts now
 
     def __init__(self, workspace: Workspace, settings: QSettings) -> None:
         super().__init__()
@@ -112,8 +113,12 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("caseTable")
         self.table.setModel(self.model)
+        # The model is counted once, in its own order (the latest change first); the view
+        # shows that order before it starts sorting, so it does not count again.
+        query = self.model.query
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column_of(query.sort), order)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(column_of(SortKey.UPDATED), Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -286,7 +291,8 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
         self.model.modelReset.connect(self._update_count)
-        self.retranslate()
+        self._set_texts()
+        self._update_count()
         self._restore_state()
         self._case_selected(None)
         minutes = auto_lock_minutes(workspace.paths)
@@ -294,9 +300,11 @@ class MainWindow(QMainWindow):
         AfterFirstPaint(self.table.viewport(), self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """What the next click needs, loaded while the counsellor looks at the list: the
-        detail of a selected case and the session window with its forms (a step at a time,
-        so a click in between is not kept waiting)."""
+        """Say the list is on screen (the store's checks start), then load what the next
+        click needs while the counsellor looks at the list: the detail of a selected case
+        and the session window with its forms (a step at a time, so a click in between is
+        not kept waiting)."""
+        self.first_painted.emit()
         steps = [
             lambda: import_module("app.services.case_progress"),
             lambda: import_module("app.services.exchange"),
@@ -327,7 +335,17 @@ class MainWindow(QMainWindow):
                 window.save_now()
 
     def retranslate(self) -> None:
-        """Set every text in the interface language (again, after a switch)."""
+        """Set every text in the interface language again, after a switch: the list's cells
+        and headers too."""
+        self._set_texts()
+        selected = self.table.selectionModel().selectedRows()
+        case_number = selected[0].data(ROW_ROLE).case_number if selected else None
+        self.model.reload()  # headers and cells are formatted in the new language
+        if case_number:
+            self.select_case(case_number)
+
+    def _set_texts(self) -> None:
+        """Every text of the window's own in the interface language."""
         self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
         self.new_case_action.setText(_("&New case…"))
         self.session_action.setText(_("Counselling &session"))
@@ -362,11 +380,6 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             f"{user.display_name} · {_(ROLE_LABELS[user.role])} · {office.office_code}"
         )
-        selected = self.table.selectionModel().selectedRows()
-        case_number = selected[0].data(ROW_ROLE).case_number if selected else None
-        self.model.reload()  # headers and cells are formatted in the new language
-        if case_number:
-            self.select_case(case_number)
 
     def _language_chosen(self, action: QAction) -> None:
         code = str(action.data())
