@@ -44,6 +44,7 @@ def column_of(key: SortKey) -> int:
 
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ROW_ROLE})
 
 
 def _cell(row: CaseRow, key: SortKey) -> str:
@@ -150,7 +151,11 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
+        # The view asks each cell for some eight roles (font, colours, alignment...): those
+        # the model does not give are answered before the row is looked up.
+        if role not in _ROLES or not index.isValid():
+            return None
+        row = self.row_at(index.row())
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:

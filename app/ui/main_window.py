@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +13,6 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelection,
     QItemSelectionModel,
-    QObject,
     QSettings,
     Qt,
     QTimer,
@@ -33,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
-    QWidget,
 )
 
 from app import __version__
@@ -50,6 +47,7 @@ from app.services.workspace import Workspace
 from app.ui.case_detail import CaseDetailPane
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
 from app.ui.errors import show_error
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.idle_lock import IdleLock
 from app.ui.language import apply_language
 from app.ui.tasks import Task, run_task
@@ -77,21 +75,6 @@ SEARCH_DELAY_MS = 150
 # Default widths; the name takes what is left, so the table never needs a horizontal scroll.
 _NATIVE = QKeySequence.SequenceFormat.NativeText
 COLUMN_WIDTHS = (125, None, 95, 105, 165, 115, 95, 135)
-
-
-class AfterFirstPaint(QObject):
-    """Calls ``then`` once, as soon as ``widget``'s first paint is over."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-        return False
 
 
 class MainWindow(QMainWindow):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -40,6 +41,7 @@ from app.services.case_progress import latest_decision
 from app.services.counselling import Counselling, SessionState
 from app.ui.decision_summary import DecisionSummaryLabel
 from app.ui.errors import show_error
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.pickers import language_combo
 from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
@@ -85,7 +87,7 @@ class SessionWindow(QMainWindow):
         self.counsellor_language = counsellor_language
         self.settings = settings
         self.state: SessionState = counselling.state(case_number)
-        self.sitting = counselling.begin_session(case_number, counsellor_language)
+        self.sitting: uuid.UUID | None = None  # recorded once the window is on screen
         self._dirty: set[str] = set()
         self._dirty_since: float | None = None  # when the oldest unsaved change was made
         self._saving = False
@@ -194,6 +196,15 @@ class SessionWindow(QMainWindow):
         self._refresh()
         self.go_to(STEPS.index(self.state.next_step))
         self.resize(1300, 860)
+        AfterFirstPaint(self, self._begin_sitting)
+
+    def _begin_sitting(self) -> None:
+        """Record that the counsellor sat down with the migrant: a write the window's first
+        paint need not wait for."""
+        if self.sitting is None:
+            self.sitting = self.counselling.begin_session(
+                self.case_number, self.counsellor_language
+            )
 
     def retranslate(self) -> None:
         """The interface language changed: the counsellor's column follows it."""
@@ -469,6 +480,8 @@ class SessionWindow(QMainWindow):
             event.ignore()  # what was typed is only on screen: keep the window open
             return
         try:
+            self._begin_sitting()  # closed before it was recorded: a sitting all the same
+            assert self.sitting is not None
             self.counselling.end_session(self.sitting)
         except (HomewardError, SQLAlchemyError):
             log.warning("the end of the session could not be recorded", exc_info=True)
