@@ -235,6 +235,7 @@ def test_signing_in_through_the_window_writes_the_days_backup_once_the_list_show
             if list(backups.glob("auto-*.hwbackup")):
                 self._poll.stop()
                 self.quit_action.trigger()
+                QApplication.quit()  # windows other tests left open would keep it running
 
     monkeypatch.setattr(application, "MainWindow", Window)
     monkeypatch.setattr(application.LoginDialog, "exec",
