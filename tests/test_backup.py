@@ -234,8 +234,9 @@ def test_signing_in_through_the_window_writes_the_days_backup_once_the_list_show
         def _quit_once_backed_up(self):
             if list(backups.glob("auto-*.hwbackup")):
                 self._poll.stop()
-                self.quit_action.trigger()
-                QApplication.quit()  # windows other tests left open would keep it running
+                # Not Quit: windows earlier tests left open would keep the program running
+                # (and a second quit would close the next test's windows).
+                QApplication.exit(0)
 
     monkeypatch.setattr(application, "MainWindow", Window)
     monkeypatch.setattr(application.LoginDialog, "exec",
