@@ -64,3 +64,19 @@ def _prepared_application(qapp):
     from app.ui.application import prepare
 
     prepare(qapp)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the run (HQ on a server); failing to start it
+    fails the tests that need it, it never skips them."""
+    from pg_server import running_server
+
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def hq_database_url(postgres) -> str:
+    """An empty database of its own for one test's HQ."""
+    return postgres.new_database()

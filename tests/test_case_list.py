@@ -301,7 +301,8 @@ def test_rows_are_read_a_page_at_a_time(workspace):
 
 
 def test_cases_json_is_written_as_one_document_case_by_case(workspace, monkeypatch):
-    from app import cli
+    from app.cli.cases import case_json, stream_cases_json
+    from app.cli.common import emit_json
 
     insert_cases(workspace, 12)
     with workspace.transaction() as session:
@@ -313,8 +314,8 @@ def test_cases_json_is_written_as_one_document_case_by_case(workspace, monkeypat
     for shown in (rows, rows[:1], [], (rows * 90)[:1001]):  # written 500 cases at a time
         written, expected = io.StringIO(), io.StringIO()
         monkeypatch.setattr("sys.stdout", written)
-        cli._stream_cases_json(len(rows), iter(shown))
+        stream_cases_json(len(rows), iter(shown))
         monkeypatch.setattr("sys.stdout", expected)
-        cli._emit_json({"total": len(rows), "cases": [cli._case_json(row) for row in shown]})
+        emit_json({"total": len(rows), "cases": [case_json(row) for row in shown]})
         assert written.getvalue() == expected.getvalue()
         assert json.loads(written.getvalue())["total"] == len(rows)

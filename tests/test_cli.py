@@ -307,3 +307,100 @@ def test_data_folder_is_made_owner_only_on_every_start(tmp_path):
     assert modes["data"] == 0o700
     assert all(mode == (0o700 if (tmp_path / name).is_dir() else 0o600)
                for name, mode in modes.items()), modes  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        (("--database-url", "mysql://hq:s3cret@db.example/homeward"), "mysql://hq@db.example"),
+        (("--database-url", "sqlite:///tmp/homeward.db"), "sqlite:///tmp/homeward.db"),
+        ({"HOMEWARD_DATABASE_URL": "postgres:/hq:s3cret@db"}, "cannot be read"),
+    ],
+)
+def test_a_database_address_that_is_not_postgresql_is_refused_in_one_line(
+    demo_dir, tmp_path, given, shown
+):
+    options = given if isinstance(given, tuple) else ()
+    env = given if isinstance(given, dict) else None
+    before = snapshot(demo_dir)
+    fresh = tmp_path / "hq"
+    init = ("init", "--role", "hq", "--office", "HQ", "--office-name", "HQ", "--admin", "bob")
+    for data, command in ((demo_dir, ("cases",)), (fresh, init), (demo_dir, ("status",))):
+        # No password either: refused before any prompt.
+        done = homeward(data, *options, *command, password=None, env_extra=env)
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("homeward: ") and shown in lines[0]
+        assert "postgresql" in lines[0].lower() and "s3cret" not in done.stderr
+        assert done.stdout == ""
+    assert snapshot(demo_dir) == before
+    assert not fresh.exists()
+
+
+def test_status_without_a_case_says_where_the_cases_are(demo_dir, tmp_path):
+    done = homeward(demo_dir, "status", password=None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"Data folder: {demo_dir}",
+        f"Cases: {demo_dir / 'homeward.db'} (encrypted file)",
+    ]
+    shown = json.loads(homeward(demo_dir, "status", "--json", password=None).stdout)
+    assert shown == {
+        "data_dir": str(demo_dir),
+        "store": str(demo_dir / "homeward.db"),
+        "on_server": False,
+        "initialised": True,
+    }
+    empty = tmp_path / "not-yet"
+    done = homeward(empty, "status")
+    assert done.returncode == 0 and "homeward init" in done.stdout and not empty.exists()
+    # Moving a case on still needs both the case and the status, and options need a case.
+    for args, named in ((("status", "SK-2026-00001"), "STATUS"), (("status", "--reason", "x"),
+                                                                   "--reason")):  # fmt: skip
+        done = homeward(demo_dir, *args)
+        assert done.returncode == 2 and named in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_hq_on_postgresql_shows_its_server_without_the_password(tmp_path):
+    from pg_server import running_server
+
+    with running_server() as server:
+        # The throwaway server trusts loopback, so a password in the address is ignored
+        # there: what matters is that it is never shown or written down.
+        url = server.new_database().replace(f"//{server.user}@", f"//{server.user}:s3cret@")
+        assert ":s3cret@127.0.0.1" in url
+        bare = url.replace(":s3cret", "")
+        data = tmp_path / "hq"
+        init = ("init", "--role", "hq", "--office", "HQ", "--office-name", "HQ", "--admin", "bob")
+        done = homeward(data, "--database-url", url, *init)
+        assert done.returncode == 0, done.stderr
+        # Later commands find the server through the address recorded at set-up.
+        done = homeward(data, "status", password=None)
+        assert done.returncode == 0, done.stderr
+        assert f"Cases: {bare} (PostgreSQL server)" in done.stdout.splitlines()
+        shown = json.loads(homeward(data, "status", "--json", password=None).stdout)
+        assert shown["store"] == bare and shown["on_server"] and shown["initialised"]
+        done = homeward(data, "demo", "--cases", "3", "--seed", "1")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(homeward(data, "cases", "--json").stdout)["total"] == 3
+        # Given again (the option, or the environment), the password still shows nowhere.
+        done = homeward(data, "--database-url", url, "status", "--json", password=None)
+        assert json.loads(done.stdout)["store"] == bare
+        done = homeward(data, "status", password=None, env_extra={"HOMEWARD_DATABASE_URL": url})
+        assert bare in done.stdout
+        leaked = [p for p in data.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
+        assert leaked == [] and "s3cret" not in done.stdout + done.stderr
+
+
+def test_version_imports_no_command_and_no_store():
+    child = (
+        "import json, sys\n"
+        "from app.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('app.', 'sqlalchemy')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout.splitlines()[-1])
+    assert [m for m in loaded if m.startswith("app.cli.")] == ["app.cli.dispatch", "app.cli.parser"]
+    assert not any(m.startswith(("sqlalchemy", "app.services", "app.store")) for m in loaded)

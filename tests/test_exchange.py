@@ -39,10 +39,10 @@ from test_services import new_case
 from tests_support import PASSWORD, TEST_KDF
 
 
-def _installation(tmp_path, name, role, code):
+def _installation(tmp_path, name, role, code, database_url=None):
     from app.config import DataPaths
 
-    paths = DataPaths(tmp_path / name)
+    paths = DataPaths(tmp_path / name, database_url=database_url)
     initialise(paths, role=role, office_code=code, office_name=f"{code} office",
                admin_username="anna", admin_password=PASSWORD, kdf=TEST_KDF)  # fmt: skip
     return unlock(paths, "anna", PASSWORD)
@@ -55,9 +55,11 @@ def stick(tmp_path):
     return folder
 
 
-@pytest.fixture
-def hq(tmp_path):
-    workspace = _installation(tmp_path, "hq", "hq", "HQ")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hq(request, tmp_path):
+    """HQ on its own SQLCipher file, and on a PostgreSQL server."""
+    url = request.getfixturevalue("hq_database_url") if request.param == "postgresql" else None
+    workspace = _installation(tmp_path, "hq", "hq", "HQ", url)
     yield workspace
     workspace.close()
 
@@ -113,12 +115,32 @@ def test_cases_travel_once_and_a_resend_changes_nothing(workspace, hq, stick):
     assert again.already_imported and "already imported" in import_summary(again)
     assert CaseRegister(hq).count(CaseQuery()) == 2
     assert verify_audit_trail(hq).broken is None
-    resent = export_bundle(workspace, stick)  # no receipt yet: the same cases go again
+    with pytest.raises(NothingToExport):  # on their way already: not sent twice
+        export_bundle(workspace, stick)
+    resent = export_bundle(workspace, stick, everything=True)  # the stick was lost: again
     assert resent.cases == 2 and resent.sequence == 2
     twice = import_bundle(hq, resent.path)
     assert (twice.new_cases, twice.unchanged) == (0, 2)  # no duplicate from a resend
     assert CaseRegister(hq).count(CaseQuery()) == 2
     assert "SK" not in sent.path.name  # a lost stick does not say whose it is
+
+
+def test_cases_in_a_bundle_that_never_arrived_go_again(workspace, hq, stick):
+    _paired(workspace, hq, stick)
+    lost, later = _real_cases(workspace, 2)
+    with workspace.transaction() as session:  # the second case is opened after bundle 1
+        session.execute(update(Case).where(Case.case_number == later).values(is_demo=True))
+    export_bundle(workspace, stick).path.unlink()  # bundle 1, with the first case: lost
+    with workspace.transaction() as session:
+        session.execute(update(Case).where(Case.case_number == later).values(is_demo=False))
+    second = export_bundle(workspace, stick)
+    assert second.cases == 1  # the first case is still thought to be on its way
+    import_bundle(hq, second.path)
+    import_bundle(workspace, export_bundle(hq, stick, office="SK").path)  # receipt: 2 came
+    third = export_bundle(workspace, stick)  # bundle 1 was answered by neither: send again
+    assert third.cases == 1
+    assert import_bundle(hq, third.path).new_cases == 1
+    assert {row.case_number for row in CaseRegister(hq).page(CaseQuery())} == {lost, later}
 
 
 def _submitted_plan(workspace):
@@ -278,7 +300,9 @@ def test_status_and_settling_a_conflict(workspace, hq, stick):
     _paired(workspace, hq, stick)
     number = _real_cases(workspace, 1)[0]
     export_bundle(workspace, stick)  # bundle 1 is lost on the way
-    import_bundle(hq, export_bundle(workspace, stick).path)
+    assert (exchange_status(workspace).awaiting_receipt, exchange_status(workspace).to_send) == (
+        1, 0)  # fmt: skip
+    import_bundle(hq, export_bundle(workspace, stick, everything=True).path)
     status = exchange_status(hq)
     assert [(p.office_code, p.received, p.missing) for p in status.peers] == [("SK", 2, (1,))]
     assert exchange_status(workspace).awaiting_receipt == 1

@@ -3,7 +3,7 @@ fingerprint typed as it is read aloud, bundles written to and read from the stic
 status of each series, conflicts settled, and HQ's review queue of submitted plans."""
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select, update
 
@@ -203,6 +203,9 @@ def test_an_office_sends_hq_imports_and_answers(qtbot, workspace, hq, stick, mon
         f"Bundle 1 written to {sent.path}.", "Cases: 2 · Erased cases: 0"
     ]  # fmt: skip
     assert office.write_button.isEnabled()
+    assert office.send_intro.text() == (
+        "2 cases await headquarters' receipt. They are on their way: the next bundle holds none."
+    )
 
     at_hq = shown(qtbot, ExchangeDialog(hq))
     junk = stick / "not-a-bundle.hwbundle"
@@ -241,6 +244,18 @@ def test_an_office_sends_hq_imports_and_answers(qtbot, workspace, hq, stick, mon
     assert exchange_status(workspace).awaiting_receipt == 0
 
 
+def test_demo_cases_count_once_they_would_be_sent(qtbot, workspace, hq, stick):
+    from app.services.demo import add_demo_cases
+
+    _paired(workspace, hq, stick)
+    add_demo_cases(workspace, 3, seed=4)
+    office = shown(qtbot, ExchangeDialog(workspace))
+    assert office.send_intro.text() == "Headquarters has acknowledged every case as it is now."
+    box = office.include_demo  # the click lands on the box itself, left of its label
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert office.send_intro.text() == "3 cases await headquarters' receipt."
+
+
 def test_nothing_to_send_without_a_headquarters_key(qtbot, workspace):
     dialog = shown(qtbot, ExchangeDialog(workspace))
     assert "No headquarters key is trusted yet" in dialog.send_intro.text()
@@ -251,7 +266,7 @@ def test_a_cancel_stops_before_the_next_bundle(workspace, hq, stick):
     _paired(workspace, hq, stick)
     _real_cases(workspace, 1)
     first = export_bundle(workspace, stick).path
-    second = export_bundle(workspace, stick).path
+    second = export_bundle(workspace, stick, everything=True).path
     total = 2 * 1000
     seen = []  # the person presses Cancel once the first bundle is in
     run = import_files(hq, [first, second], lambda done, total: seen.append(done),
@@ -279,7 +294,7 @@ def test_status_shows_the_gap_and_hq_settles_conflicts(
     _paired(workspace, hq, stick)
     numbers = _real_cases(workspace, 3)
     export_bundle(workspace, stick)  # bundle 1 is lost on the way
-    import_bundle(hq, export_bundle(workspace, stick).path)
+    import_bundle(hq, export_bundle(workspace, stick, everything=True).path)
     import_bundle(workspace, export_bundle(hq, stick, office="SK").path)
     _diverge(workspace, hq, numbers[0], {"family_name": "Trần"}, {"family_name": "Tran Thi"})
     _diverge(workspace, hq, numbers[1], {"given_name": "Lân"}, {"given_name": "Lan Anh"})

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli import _parser
+from app.cli.parser import parse_arguments
 from app.domain.cases import CaseNumber
 from app.domain.errors import StoreUnreadable
 from app.formdefs import FormDefinitionError, load_form
@@ -120,9 +120,8 @@ def test_conditions(source):
      "--search", "-5", "10" * 30, "\x1b[2J", "--data-dir", "/dev/null", "add", "--role"]
 ), max_size=6))  # fmt: skip
 def test_command_line_arguments(argv):
-    parser = _parser()
     try:
-        parser.parse_args(argv)
+        parse_arguments(argv)
     except SystemExit as stop:
         assert stop.code in (0, 2)
 

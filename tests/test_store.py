@@ -121,3 +121,19 @@ def test_upgrading_an_older_store_backs_it_up_first(tmp_path):
     old = open_engine(backup, key)
     assert migrate.current_revision(old) == "0001"
     old.dispose()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://hq:s3cret@db.example:5432/homeward",
+        "postgresql://hq:s3cret@db.example/homeward?sslmode=require&password=s3cret",
+        "mysql://hq:s3cret@db.example/homeward",
+    ],
+)
+def test_a_server_address_is_shown_without_its_password(url):
+    from app.store.engine import safe_url
+
+    shown = safe_url(url)
+    assert "s3cret" not in shown and "***" not in shown
+    assert shown.split("://")[1].startswith("hq@db.example")

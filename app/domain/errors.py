@@ -164,6 +164,20 @@ class NotOnServer(HomewardError):
     )
 
 
+class NotAServerAddress(HomewardError):
+    code = "HW090"
+    exit_code = 2
+    template = N_(
+        "{url} is not a PostgreSQL address; nothing was opened. A headquarters on a server is "
+        "given as postgresql+psycopg://user@host/database."
+    )
+    unreadable = N_(
+        "The database address cannot be read (it is not quoted here: it may hold a password); "
+        "nothing was opened. A headquarters on a server is given as "
+        "postgresql+psycopg://user@host/database."
+    )
+
+
 class KeyRingMissing(HomewardError):
     code = "HW035"
     template = N_(

@@ -35,7 +35,10 @@ def split_key(key: str) -> tuple[str, str] | None:
 def versions_of(answers: Mapping[str, Any], field_id: str) -> dict[str, str]:
     """The versions of one answer, by language (blank ones left out)."""
     found: dict[str, str] = {}
+    prefix = field_id + SEPARATOR  # most keys are other answers: skip them before the pattern
     for key, value in answers.items():
+        if not key.startswith(prefix):
+            continue
         parts = split_key(key)
         if parts and parts[0] == field_id and isinstance(value, str) and value.strip():
             found[parts[1]] = value

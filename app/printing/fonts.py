@@ -11,11 +11,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
-from typing import Any
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from app.printing.embedding import embed_quickly
 from app.resources import fonts_dir
 
 LATIN = "NotoSans"
@@ -51,6 +51,12 @@ def _extracted_text(font: str, code: int) -> str:
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     """ReportLab's ToUnicode CMap, but mapping shaped glyphs back to the letters they show,
     so text copied or searched in the PDF is the words, not private-use code points."""
+    return _cmap(fontname, tuple(subset))
+
+
+@lru_cache(maxsize=64)
+def _cmap(fontname: str, subset: tuple[int, ...]) -> str:
+    """Kept: a code's text never changes once it is drawn, and forms embed the same subsets."""
     font = fontname.split("+", 1)[-1]
     entries = [
         f"<{index:02X}> <{_utf16_hex(_extracted_text(font, code))}>"
@@ -73,28 +79,14 @@ def _utf16_hex(text: str) -> str:
     return text.encode("utf-16-be").hex().upper()
 
 
-def _subsets_kept(face: Any) -> None:
-    """Keep the last subsets ``face`` embedded: printing a form again embeds the same glyphs,
-    and ReportLab builds a subset in Python. A code keeps its glyph for good (shaped glyphs
-    get new codes, never another glyph), so the same codes give the same subset."""
-    make = face.makeSubset
-
-    @lru_cache(maxsize=16)
-    def kept(codes: tuple[int, ...]) -> bytes:
-        return make(list(codes))
-
-    face.makeSubset = lambda subset: kept(tuple(subset))
-
-
 @cache
 def register_fonts() -> None:
     """Register every shipped face once, with HarfBuzz shaping on."""
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     for family in FAMILIES:
         for bold in (False, True):
             name = font_name(family, bold)
             font = TTFont(name, str(fonts_dir() / f"{name}.ttf"), shapable=True)
-            _subsets_kept(font.face)
+            embed_quickly(font, _to_unicode_cmap)
             pdfmetrics.registerFont(font)
 
 

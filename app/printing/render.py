@@ -10,15 +10,16 @@ import io
 from functools import lru_cache
 from typing import Any
 
-import segno
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import xObjectName
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
 
+from app.printing import qr
 from app.printing.bidi import is_rtl_text
 from app.printing.document import (
     Bilingual,
@@ -323,20 +324,24 @@ QR_FORM = "qr"
 
 
 def _define_qr(canvas: Canvas, payload: str, x: float, y: float) -> None:
-    """The QR code as a form drawn on every page: built and written once per document."""
+    """The QR code as a form drawn on every page: built and written once per document.
+
+    Its squares are added to the form's stream as bytes: ReportLab would pass the whole
+    stream through its PDFDocEncoding codec, a millisecond for these 40 kB of ASCII, on
+    which that codec changes nothing."""
     canvas.beginForm(QR_FORM)
     canvas.setFillColor(colors.black)
     fill = PATH_OPS[0, 1, canvas._fillMode]
-    canvas._code.append("\n".join(square + fill for square in _qr_squares(payload, x, y)))
     canvas.endForm()
+    form = canvas._doc.idToObject[xObjectName(QR_FORM)]
+    form.stream += b"\n" + _qr_squares(payload, x, y, fill)
 
 
 @lru_cache(maxsize=64)
-def _qr_squares(payload: str, x: float, y: float) -> tuple[str, ...]:
+def _qr_squares(payload: str, x: float, y: float, fill: str) -> bytes:
     """The dark modules as vector squares (sharp at any printer resolution, no font needed),
-    each as ReportLab's ``rect`` writes it; cached, as a form is printed again and again."""
-    code = segno.make(payload, error="m", micro=False)
-    rows = code.matrix
+    each as ReportLab's ``rect`` writes it, one a line; kept, as a form is printed again."""
+    rows = qr.matrix(payload)
     border = 1
     module = QR_SIZE / (len(rows) + 2 * border)
     size = fp_str(module)
@@ -345,9 +350,11 @@ def _qr_squares(payload: str, x: float, y: float) -> tuple[str, ...]:
     for row_index, row in enumerate(rows):
         top = fp_str(y + QR_SIZE - (row_index + border + 1) * module)
         squares += [
-            f"n {lefts[column]} {top} {size} {size} re " for column, dark in enumerate(row) if dark
+            f"n {lefts[column]} {top} {size} {size} re {fill}"
+            for column, dark in enumerate(row)
+            if dark
         ]
-    return tuple(squares)
+    return "\n".join(squares).encode("ascii")
 
 
 def _draw_office_lines(

@@ -18,7 +18,7 @@ gives the words as typed:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +44,10 @@ class Group:
     width: float
     hidden: bool
     plain: str | None = None
+    # How it is written into a content stream (see app.printing.written), per font state.
+    written: dict[tuple[Any, ...], str] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from app.printing.bidi import (
 )
 from app.printing.fonts import covered, family_for, font_name, preferred_family, register_fonts
 from app.printing.shaping import ShapedRun, run_width, shape
+from app.printing.written import draw_on, set_fill, write_group
 
 # Marked content that both pdftotext and PDFium extract as nothing: marks whose text is
 # carried by their letter's glyph (see app.printing.shaping).
@@ -142,13 +143,7 @@ def _lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> tup
         breaks = [i + 1 for i, char in enumerate(paragraph_text) if char == " "] + [length]
         start = 0
         while True:
-            end = None
-            for candidate in breaks:
-                if candidate <= start:
-                    continue
-                if _width(paragraph, start, candidate, size, bold) > width:
-                    break
-                end = candidate
+            end = _line_end(paragraph, start, breaks, width, size, bold)
             if end is None:  # the next word alone is too wide
                 word_end = next(b for b in breaks if b > start) if start < length else length
                 end = _longest_fit(paragraph, start, word_end, width, size, bold)
@@ -157,6 +152,36 @@ def _lay_out(text: str, width: float, size: float, bold: bool, rtl: bool) -> tup
             if start >= length:
                 break
     return tuple(lines)
+
+
+def _line_end(
+    paragraph: Resolved, start: int, breaks: list[int], width: float, size: float, bold: bool
+) -> int | None:
+    """The last break after ``start`` up to which the line fits ``width`` (None: not even
+    the first word), measured exactly as drawn.
+
+    A line grows with every word, so this is the break before the first that does not fit.
+    Measuring the line up to every break in turn measures its first words again and again;
+    instead the words are measured one by one (short, and the same words recur) to guess
+    the break, and the line is measured exactly at the guess and beside it."""
+    candidates = [candidate for candidate in breaks if candidate > start]
+
+    def fits(index: int) -> bool:
+        return _width(paragraph, start, candidates[index], size, bold) <= width
+
+    guess, total, previous = -1, 0.0, start
+    for index, candidate in enumerate(candidates):
+        total += _width(paragraph, previous, candidate, size, bold)  # spaces left out
+        if total > width:
+            break
+        guess, previous = index, candidate
+    if guess >= 0 and not fits(guess):
+        while guess >= 0 and not fits(guess):
+            guess -= 1
+    else:
+        while guess + 1 < len(candidates) and fits(guess + 1):
+            guess += 1
+    return candidates[guess] if guess >= 0 else None
 
 
 def _longest_fit(
@@ -200,10 +225,8 @@ def draw_line(canvas: Canvas, line: Line, x: float, y: float, size: float, bold:
         for group in run.groups:
             if group.hidden:
                 canvas._code.append(_NO_TEXT)
-            # What canvas.drawString writes, without measuring the string again.
-            text = canvas.beginText(x, y)
-            text.textLine(group.text if group.plain is None else group.plain)
-            canvas.drawText(text)
+            # What canvas.drawString writes, without measuring or formatting it again.
+            write_group(canvas, run.font, group, x, y)
             if group.hidden:
                 canvas._code.append("EMC")
             x += group.width
@@ -283,10 +306,14 @@ class BidiParagraph(Flowable):
             color=self.color, leading=self.leading, space_after=space_after, lines=lines,
         )  # fmt: skip
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """As ReportLab's, with less work (app.printing.written): every cell places some."""
+        draw_on(self, canvas, self._hAlignAdjust(x, _sW), y)
+
     def draw(self) -> None:
         canvas: Canvas = self.canv
         assert self._lines is not None
-        canvas.setFillColor(self.color)
+        set_fill(canvas, self.color)
         height = len(self._lines) * self.leading
         for number, line in enumerate(self._lines):
             baseline = height - (number + 1) * self.leading + (self.leading - self.size) / 2 + 2

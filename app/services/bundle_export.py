@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.bundles.envelope import BundleKind, write_bundle
@@ -36,6 +36,7 @@ from app.domain.errors import (
 )
 from app.services.case_records import Usernames, case_record, event_record
 from app.services.keys import current_peers, installation_keys, public_from_bytes
+from app.services.outbox import mark_sent, to_send
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import (
@@ -93,8 +94,9 @@ def export_bundle(
     signer = installation_keys(workspace)
     with workspace.reading() as session:
         if role == "office":
+            sent: list[tuple[int, int]] = []
             records, counts = _office_records(
-                session, everything, include_demo, progress, cancelled
+                session, peer_office, everything, include_demo, sent, progress, cancelled
             )
         else:
             records, counts, reported = _return_records(session, peer_office, cancelled)
@@ -130,6 +132,8 @@ def export_bundle(
         )
         if role == "hq":
             _mark_reported(session, *reported)
+        else:
+            mark_sent(session, sent, bundle_id)
         audit.record(
             session,
             "bundle.exported",
@@ -197,20 +201,23 @@ NOT_INTO_DATA_FOLDER = N_("choose a folder outside Homeward's data folder (a USB
 
 def _office_records(
     session: Session,
+    hq: uuid.UUID,
     everything: bool,
     include_demo: bool,
+    sent: list[tuple[int, int]],
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> tuple[Iterator[Record], dict[str, int]]:
-    """Cases newer than HQ's receipt, then unacknowledged tombstones. Demo cases only when
-    asked (a training HQ), so synthetic people never reach a real HQ by accident."""
+    """Cases HQ lacks and that are not already on their way (app.services.outbox), then
+    unacknowledged tombstones; each case written is added to ``sent`` with its revision.
+    Demo cases only when asked (a training HQ), so synthetic people never reach a real HQ
+    by accident."""
     wanted = select(Case.id)
-    if not include_demo:
-        wanted = wanted.where(Case.is_demo.is_(False))
-    if not everything:
-        wanted = wanted.where(
-            or_(Case.synced_revision.is_(None), Case.revision > Case.synced_revision)
-        )
+    if everything:
+        if not include_demo:
+            wanted = wanted.where(Case.is_demo.is_(False))
+    else:
+        wanted = wanted.where(to_send(hq, include_demo=include_demo))
     ids = list(session.scalars(wanted.order_by(Case.id)))
     tombstones = list(
         session.scalars(
@@ -250,6 +257,7 @@ def _office_records(
                 case = by_id[case_id]
                 events = events_by_case.get(case.uuid, [])
                 yield case_record(case, events, names)
+                sent.append((case.id, case.revision))
                 for event in events:
                     yield event_record(event, names)
             session.expunge_all()

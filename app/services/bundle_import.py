@@ -155,7 +155,7 @@ def import_bundle(
                 with session.no_autoflush:  # each case flushes once, when it is complete
                     _apply(session, workspace, header, record, tally)
                 if number % 500 == 0:
-                    session.flush()
+                    audit.seal(session)  # flushes; the events are chained before they go
                     session.expunge_all()  # memory stays flat on a large bundle
                 if progress is not None and (number % 50 == 0 or number == total):
                     progress(number, total)

@@ -14,6 +14,7 @@ from app.domain.errors import N_, ConflictNotFound, InvalidInput
 from app.domain.text import control_problem
 from app.services.case_records import apply_fields, case_by_uuid, case_fields
 from app.services.cases import reindex
+from app.services.outbox import hq_installation, to_send, unacknowledged
 from app.services.workspace import Workspace
 from app.store import audit
 from app.store.models import BundleEntry, Case, CaseArrival, CaseConflict, Peer
@@ -56,11 +57,14 @@ class Conflict:
 class ExchangeStatus:
     peers: tuple[PeerSeries, ...]
     awaiting_receipt: int  # at an office: cases HQ has not acknowledged as they are now
+    to_send: int  # of those, the ones the next bundle holds (the others are on their way)
     set_aside: tuple[SetAside, ...]
     conflicts: tuple[Conflict, ...]
 
 
-def exchange_status(workspace: Workspace) -> ExchangeStatus:
+def exchange_status(workspace: Workspace, *, include_demo: bool = False) -> ExchangeStatus:
+    """The series with each peer, what HQ lacks (demo cases counted when they would be
+    sent), cases set aside and conflicts."""
     with workspace.reading() as session:
         peers = []
         for peer in session.scalars(
@@ -100,11 +104,12 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
                     missing,
                 )
             )
-        waiting = (
+        lacking = unacknowledged() if include_demo else unacknowledged() & ~Case.is_demo
+        waiting = session.scalar(select(func.count(Case.id)).where(lacking)) or 0
+        next_bundle = (
             session.scalar(
                 select(func.count(Case.id)).where(
-                    Case.is_demo.is_(False),
-                    (Case.synced_revision.is_(None)) | (Case.revision > Case.synced_revision),
+                    to_send(hq_installation(session), include_demo=include_demo)
                 )
             )
             or 0
@@ -133,7 +138,7 @@ def exchange_status(workspace: Workspace) -> ExchangeStatus:
                 .order_by(CaseConflict.opened_at, CaseConflict.id)
             )
         )
-    return ExchangeStatus(tuple(peers), waiting, set_aside, conflicts)
+    return ExchangeStatus(tuple(peers), waiting, next_bundle, set_aside, conflicts)
 
 
 def edited_value_problem(value: Any) -> str | None:

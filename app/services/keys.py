@@ -261,19 +261,24 @@ def revoke_own_keys(workspace: Workspace, out: Path, reason: str) -> str:
         old, old.public, office_code=info.office_code, installation=info.uuid, reason=reason
     )  # type: ignore[arg-type]
     return _replace_own_keys(workspace, old, new, statement, out, "keys.revoked_own",
-                             {"reason": reason})  # fmt: skip
+                             {"reason": reason}, resend=True)  # fmt: skip
 
 
 def _replace_own_keys(workspace: Workspace, old: InstallationKeys, new: InstallationKeys,
                       statement: bytes, out: Path, action: str,
-                      detail: dict[str, object]) -> str:  # fmt: skip
+                      detail: dict[str, object], *, resend: bool = False) -> str:  # fmt: skip
     """Retire the current keys for ``new`` and write ``statement`` for the peers: the store
-    changes only if the file is written whole."""
+    changes only if the file is written whole. ``resend``: bundles signed with the old key
+    will be refused, so what they carried goes again in the next one."""
+    from app.services.outbox import forget_sent  # outbox reads the trusted peers from here
+
     with workspace.transaction() as session:
         current = _current(session)
         assert current is not None
         _add_keys(session, workspace.store_key, new)
         current.retired_at = dt.datetime.now(dt.UTC)
+        if resend:
+            forget_sent(session)
         write_output(out, statement)
         audit.record(session, action, user_id=workspace.user.id,
                      detail={"old": old.public.fingerprint, "new": new.public.fingerprint,

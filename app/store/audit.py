@@ -104,10 +104,19 @@ def chain_hash(previous: str, audit_event: AuditEvent) -> str:
     return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical(audit_event)).hexdigest()
 
 
+def seal(session: Session) -> None:
+    """Chain the events recorded so far in this transaction now rather than at commit: call
+    it before ``expunge_all`` on a long transaction, which would otherwise detach them."""
+    _seal(session)
+
+
 def _seal(session: Session) -> None:
     unsealed: list[AuditEvent] = session.info.pop(_UNSEALED, [])
     if not unsealed:
         return
+    for audit_event in unsealed:
+        if audit_event not in session:  # expunged meanwhile: its seal must still be written
+            session.add(audit_event)
     session.flush()  # ids and defaults are known from here on
     events = sorted((e for e in unsealed if e.id is not None), key=lambda e: e.id)
     if not events:

@@ -14,7 +14,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.errors import StoreUnreadable
+from app.domain.errors import NotAServerAddress, StoreUnreadable
 
 BUSY_TIMEOUT_MS = 5000  # how long a writer waits for another program's transaction
 
@@ -56,19 +56,29 @@ def open_engine(path: Path, key: bytes) -> Engine:
     return engine
 
 
-def open_server_engine(url: str) -> Engine:
-    """An engine on the PostgreSQL database at ``url``; raises if it cannot be reached."""
+SERVER_DRIVERS = ("postgresql", "postgresql+psycopg")  # the first means the second
+
+
+def server_url(url: str) -> URL:
+    """``url`` parsed, with its driver; anything but a PostgreSQL address (through psycopg,
+    the driver Homeward uses) is refused in one line, before anything is opened."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError
 
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreUnreadable(path=safe_url(url), reason="not a database address") from None
-    if parsed.get_backend_name() != "postgresql":
-        raise StoreUnreadable(path=safe_url(url), reason="only PostgreSQL servers are supported")
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
+        raise NotAServerAddress(NotAServerAddress.unreadable) from None
+    if parsed.drivername not in SERVER_DRIVERS:
+        raise NotAServerAddress(url=safe_url(url))
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def open_server_engine(url: str) -> Engine:
+    """An engine on the PostgreSQL database at ``url``; raises if it cannot be reached."""
+    from sqlalchemy.exc import OperationalError
+
+    parsed = server_url(url)
     engine = create_engine(
         parsed, hide_parameters=True, pool_pre_ping=True, connect_args={"connect_timeout": 10}
     )
@@ -88,7 +98,13 @@ def safe_url(url: str) -> str:
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return make_url(url).set(password=None).render_as_string(hide_password=False)
+        parsed = make_url(url)
+        # Not .set(password=None): set() takes None as "leave as it is". libpq also reads a
+        # password from the query (?password=...).
+        query = {k: v for k, v in parsed.query.items() if k.lower() != "password"}
+        bare = URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port,
+                          parsed.database, query)  # fmt: skip
+        return bare.render_as_string(hide_password=False)
     except ArgumentError:
         return "(not a database address)"
 

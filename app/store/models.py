@@ -120,6 +120,10 @@ class Case(Base):
     # as of that revision: the common ancestor of a three-way merge.
     synced_revision: Mapped[int | None] = mapped_column(Integer)
     sync_base: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    # At an office: the revision last written into a bundle for HQ and that bundle's id, so
+    # the next export leaves out what is on its way (app.services.outbox).
+    sent_revision: Mapped[int | None] = mapped_column(Integer)
+    sent_bundle: Mapped[uuid.UUID | None]
     # Synthetic cases from ``homeward demo``: marked so they are never taken for real ones.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

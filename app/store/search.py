@@ -35,13 +35,7 @@ CREATE_SEARCH_TABLE = (
     f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(case_number, names, places, "
     "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')"
 )
-# The PostgreSQL twin: the words in a generated tsvector with a GIN index over it.
-CREATE_SERVER_SEARCH_TABLE = (
-    f"CREATE TABLE {SEARCH_TABLE} (rowid integer PRIMARY KEY, case_number text NOT NULL, "
-    "names text NOT NULL, places text NOT NULL, document tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple', case_number || ' ' || names || ' ' || places)) STORED)",
-    f"CREATE INDEX ix_{SEARCH_TABLE}_document ON {SEARCH_TABLE} USING gin (document)",
-)
+# The PostgreSQL twin (created by the migrations): a generated tsvector with a GIN index.
 _search = table(SEARCH_TABLE, column("rowid"))
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8

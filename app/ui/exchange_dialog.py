@@ -198,6 +198,7 @@ class ExchangeDialog(QDialog):
             layout.addWidget(self.include_demo)
             layout.addWidget(self.everything)
             self.office_choice.hide()
+            self.include_demo.toggled.connect(self.refresh)  # the counts include them or not
             self.write_button = QPushButton(_("Write the bundle to…"))
         self.write_button.setObjectName("writeBundleButton")
         self.write_button.clicked.connect(self.write_bundle)
@@ -296,7 +297,7 @@ class ExchangeDialog(QDialog):
     def refresh(self) -> None:
         """Read the exchange's state again and show it on every tab."""
         try:
-            status = exchange_status(self.workspace)
+            status = exchange_status(self.workspace, include_demo=self.include_demo.isChecked())
         except (HomewardError, OperationalError) as error:
             self.send_message.say(problem_text(error), problem=True)
             return
@@ -389,6 +390,19 @@ class ExchangeDialog(QDialog):
                         ),
                         count=count,
                     )
+                    if status.to_send == 0:
+                        intro += " " + _("They are on their way: the next bundle holds none.")
+                    elif status.to_send < count:
+                        intro += " " + fill(
+                            ngettext(
+                                "{count} of them goes in the next bundle; the others are on "
+                                "their way.",
+                                "{count} of them go in the next bundle; the others are on "
+                                "their way.",
+                                status.to_send,
+                            ),
+                            count=status.to_send,
+                        )
                 else:
                     intro = _("Headquarters has acknowledged every case as it is now.")
                 self.write_button.setEnabled(self.task is None)

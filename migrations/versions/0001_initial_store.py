@@ -221,7 +221,8 @@ def upgrade() -> None:
         op.execute(
             "CREATE TABLE case_search (rowid integer PRIMARY KEY, case_number text NOT NULL, "
             "names text NOT NULL, places text NOT NULL, document tsvector GENERATED ALWAYS AS "
-            "(to_tsvector('simple', case_number || ' ' || names || ' ' || places)) STORED)"
+            "(to_tsvector('simple', translate(case_number || ' ' || names || ' ' || places, "
+            "'-/_.''', '     '))) STORED)"  # words split as FTS5 splits them: SK-2026-00012
         )
         op.execute("CREATE INDEX ix_case_search_document ON case_search USING gin (document)")
     # ### end Alembic commands ###
