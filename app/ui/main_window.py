@@ -288,9 +288,8 @@ class MainWindow(QMainWindow):
         and the session window with its forms (a step at a time, so a click in between is
         not kept waiting)."""
         self.first_painted.emit()
-        steps = [
+        steps = [  # not app.services.exchange: it loads the bundle crypto (test_startup)
             lambda: import_module("app.services.case_progress"),
-            lambda: import_module("app.services.exchange"),
             lambda: import_module("app.ui.session.window"),
             lambda: self.counselling,  # reads the form definitions
         ]
