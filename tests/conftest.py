@@ -60,7 +60,7 @@ def workspace(installed: DataPaths):
 @pytest.fixture(scope="session", autouse=True)
 def _prepared_application(qapp):
     """The application as Homeward prepares it: its own fonts (whatever the machine has
-    installed) and the guard against wheel edits."""
+    installed)."""
     from app.ui.application import prepare
 
     prepare(qapp)

@@ -208,3 +208,47 @@ def test_closing_the_window_stops_the_background_checks_at_once(workspace, qtbot
     checks = start_background_checks(workspace, StoreCheck())
     checks.stop()  # returns once the thread is done: the store can close
     assert not checks.is_alive()
+
+
+def test_signing_in_through_the_window_writes_the_days_backup_once_the_list_shows(
+    installed, workspace, qtbot, monkeypatch
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui import application
+    from test_accounts_ui import type_into_login
+
+    backups = installed.backups
+    assert not list(backups.glob("auto-*.hwbackup"))
+    seen = []
+
+    class Window(application.MainWindow):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.first_painted.connect(lambda: seen.append("painted"))
+            self._poll = QTimer(self, interval=50)
+            self._poll.timeout.connect(self._quit_once_backed_up)
+            self._poll.start()
+
+        def _quit_once_backed_up(self):
+            if list(backups.glob("auto-*.hwbackup")):
+                self._poll.stop()
+                # Not Quit: windows earlier tests left open would keep the program running
+                # (and a second quit would close the next test's windows).
+                QApplication.exit(0)
+
+    monkeypatch.setattr(application, "MainWindow", Window)
+    monkeypatch.setattr(application.LoginDialog, "exec",
+                        type_into_login(qtbot, "anna", PASSWORD, []))  # fmt: skip
+    monkeypatch.setattr(application, "apply_language", lambda app, code: None)
+    stuck = QTimer()  # a failure must not hang the run
+    stuck.setSingleShot(True)
+    stuck.timeout.connect(lambda: QApplication.instance().exit(99))
+    stuck.start(60_000)
+    try:
+        assert application.run_gui(installed) == 0
+    finally:
+        stuck.stop()
+    assert seen == ["painted"]
+    assert len(list(backups.glob("auto-*.hwbackup"))) == 1

@@ -15,7 +15,8 @@ from app.services import case_progress as progress
 from app.services.accounts import add_account
 from app.services.counselling import Counselling
 from app.services.workspace import unlock
-from app.ui.case_progress_dialog import DecisionSummaryLabel, MoveCaseDialog, decision_summary
+from app.ui.case_progress_dialog import MoveCaseDialog
+from app.ui.decision_summary import DecisionSummaryLabel, decision_summary
 from test_case_progress import ready_case
 
 TODAY = dt.date.today()

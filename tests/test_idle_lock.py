@@ -45,6 +45,26 @@ def test_idle_window_locks_and_unlocks_with_the_password(qtbot, workspace, insta
     window.idle_lock.set_idle_seconds(600)
 
 
+def test_typing_keeps_the_window_open_and_stopping_locks_it(qtbot, workspace, installed):
+    window = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(window)
+    window.show()
+    window.idle_lock.set_idle_seconds(0.5)
+    for _ in range(15):  # 1.5 s of typing, a key every 0.1 s: three idle times
+        qtbot.keyClicks(window.search, "a")
+        qtbot.wait(100)
+        assert not window.idle_lock.is_locked
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert not window.idle_lock.is_locked  # a click is input too
+    qtbot.waitUntil(lambda: window.idle_lock.is_locked, timeout=5000)
+    assert not window.isVisible()
+    qtbot.keyClicks(window.idle_lock.screen.password, PASSWORD)
+    qtbot.keyClick(window.idle_lock.screen.password, Qt.Key.Key_Return)
+    assert window.isVisible()
+    window.idle_lock.set_idle_seconds(600)
+
+
 def test_idle_time_is_set_per_office(workspace):
     assert auto_lock_minutes(workspace.paths) == 10
     set_auto_lock_minutes(workspace, 3)

@@ -161,3 +161,13 @@ def test_bundle_windows_open_from_the_menus(qtbot, workspace, installed):
     window.keys_action.trigger()
     keys = window.findChild(KeysDialog)
     assert keys is not None and keys.isVisible()
+
+
+def test_the_session_service_is_ready_soon_after_the_list_is_painted(qtbot, workspace, installed):
+    """Built after the first paint (not before it, not at the first Enter on a case)."""
+    window = MainWindow(workspace, ui_settings(installed))
+    qtbot.addWidget(window)
+    assert window._counselling is None
+    window.show()
+    qtbot.waitUntil(lambda: window._counselling is not None)
+    assert window.counselling is window._counselling

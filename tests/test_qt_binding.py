@@ -27,3 +27,23 @@ def test_emitting_signals_keeps_reference_counts(qapp):
     after = sys.getrefcount(True), sys.getrefcount(False)
     assert len(seen) == 400
     assert abs(after[0] - before[0]) < 20 and abs(after[1] - before[1]) < 20
+
+
+def test_imports_after_qt_get_the_binding_s_own_answer_quickly():
+    """PySide6 checks every module imported after it for "PySide6" in its source; Homeward
+    puts a file read in place of ``inspect.getsource`` (a sixth of the start-up), with the
+    same answers."""
+    import inspect
+    import json
+    import math
+
+    import app.services.cases
+    import app.ui.main_window
+    from app.ui.pyside_imports import mentions_pyside
+
+    feature = sys.modules["shibokensupport.feature"]
+    assert feature._mod_uses_pyside is mentions_pyside
+    for module in (app.ui.main_window, app.services.cases, json, sys.modules[__name__]):
+        assert mentions_pyside(module) == ("PySide6" in inspect.getsource(module)), module
+    assert mentions_pyside(app.ui.main_window) and not mentions_pyside(app.services.cases)
+    assert not mentions_pyside(math) and not mentions_pyside(sys)  # no source file

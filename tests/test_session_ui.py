@@ -234,3 +234,26 @@ def test_numbers_are_read_as_the_counsellor_writes_them(qtbot, workspace, case_n
     cost = items.items[0].editors["estimated_cost"]
     qtbot.keyClicks(cost.amount, "1,500.50")
     assert cost.value() == {"amount": "1500.50", "currency": "EUR"}
+
+
+def sittings(workspace, case_number):
+    from sqlalchemy import select
+
+    from app.store.models import Case, CounsellingSession
+
+    with workspace.reading() as session:
+        query = select(CounsellingSession).join(Case).where(Case.case_number == case_number)
+        return [(s.started_at, s.ended_at) for s in session.scalars(query)]
+
+
+def test_opening_a_case_records_a_sitting_and_closing_ends_it(qtbot, workspace, case_number):
+    window = open_window(qtbot, workspace, case_number)
+    qtbot.waitUntil(lambda: len(sittings(workspace, case_number)) == 1)
+    assert sittings(workspace, case_number)[0][1] is None  # still sitting
+    window.close()
+    assert sittings(workspace, case_number)[0][1] is not None
+
+    closed_at_once = SessionWindow(Counselling(workspace), case_number, "en")
+    closed_at_once.close()  # before it was ever shown: a sitting all the same
+    assert len(sittings(workspace, case_number)) == 2
+    assert all(ended is not None for _started, ended in sittings(workspace, case_number))

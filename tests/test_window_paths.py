@@ -170,6 +170,46 @@ def test_wheel_over_an_unfocused_rating_scrolls_the_page_not_the_answer(
     assert combo.currentIndex() != before
 
 
+def test_wheel_over_an_unfocused_budget_cap_leaves_it(qtbot, workspace):
+    from app.ui.office_dialog import OfficeBudgetDialog
+
+    dialog = OfficeBudgetDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = dialog.cap.value()
+    dialog.rates_date.setFocus()
+    wheel(dialog.cap, +1)
+    assert dialog.cap.value() == before
+    date = dialog.rates_date.date()
+    dialog.cap.setFocus()
+    wheel(dialog.rates_date, +1)
+    assert dialog.rates_date.date() == date
+
+
+# Each guarded class handles its own wheel events (one filter on the application would see
+# every event of every widget); so app/ui builds none of Qt's own.
+UNGUARDED = {"QComboBox", "QSpinBox", "QDoubleSpinBox", "QDateEdit", "QTimeEdit",
+             "QDateTimeEdit", "QFontComboBox"}  # fmt: skip
+
+
+def test_every_combo_spin_and_date_box_is_a_guarded_one():
+    import ast
+
+    import app.ui
+
+    found = []
+    for path in Path(app.ui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            bases = node.bases if isinstance(node, ast.ClassDef) else []
+            called = [node.func] if isinstance(node, ast.Call) else []
+            for name in [*bases, *called]:
+                if isinstance(name, ast.Name) and name.id in UNGUARDED:
+                    found.append(f"{path.name}:{node.lineno} {name.id}")
+    guarded = [entry for entry in found if entry.startswith("input_guard.py")]
+    assert len(guarded) == 3  # the guarded classes themselves
+    assert found == guarded, "use app.ui.input_guard's ComboBox, SpinBox or DateEdit"
+
+
 def test_a_problem_goes_as_soon_as_the_question_is_answered(qtbot, workspace, ready_case):  # noqa: F811
     from app.services.cases import CaseRegister
     from test_services import new_case

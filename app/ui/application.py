@@ -20,12 +20,9 @@ from app.services.backup import automatic_backup, store_health
 from app.services.workspace import Workspace, default_username, unlock
 from app.ui.errors import install_excepthook
 from app.ui.fonts import apply_fonts
-from app.ui.input_guard import install_wheel_guard
 from app.ui.language import apply_language
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
-from app.ui.password_dialog import ChangePasswordDialog
-from app.ui.setup_wizard import SetupWizard
 
 log = logging.getLogger("homeward.ui")
 
@@ -40,12 +37,11 @@ def application() -> QApplication:
 
 
 def prepare(app: QApplication) -> None:
-    """What every Homeward window relies on: names, shipped fonts, no stray wheel edits."""
+    """What every Homeward window relies on: names and the shipped fonts."""
     app.setApplicationName("Homeward")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Homeward")
     apply_fonts(app)
-    install_wheel_guard(app)
 
 
 def ui_settings(paths: DataPaths) -> QSettings:
@@ -59,6 +55,8 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
     An account whose password an administrator reset chooses a new one before anything
     else; declining signs out again (back to the sign-in dialog)."""
     if not paths.is_initialised():
+        from app.ui.setup_wizard import SetupWizard
+
         wizard = SetupWizard(paths)
         if wizard.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -78,6 +76,8 @@ def sign_in(paths: DataPaths, settings: QSettings) -> Workspace | None:
         dialog.password.clear()
         if not workspace.user.must_change_password:
             return workspace
+        from app.ui.password_dialog import ChangePasswordDialog
+
         change = ChangePasswordDialog(workspace, None, forced=True, current_password=typed)
         if change.exec() == QDialog.DialogCode.Accepted:
             return workspace
@@ -119,7 +119,11 @@ class StoreCheck(QObject):
 class BackgroundChecks(threading.Thread):
     """Off the window's thread, so the case list is usable meanwhile: the store's integrity
     check, then (only if it is whole) the day's backup. ``check`` says if it is damaged;
-    :meth:`stop` ends both at their next step, so closing the window never waits long."""
+    :meth:`stop` ends both at their next step, so closing the window never waits long.
+
+    The window starts them once the case list is painted: running beside the start-up, the
+    check (whose progress handler takes the interpreter lock every thousand steps) made the
+    list appear about a third later."""
 
     def __init__(self, workspace: Workspace, check: StoreCheck) -> None:
         super().__init__(name="store-checks", daemon=True)
@@ -140,7 +144,8 @@ class BackgroundChecks(threading.Thread):
 
     def stop(self) -> None:
         self._stopping.set()
-        self.join()
+        if self.ident is not None:  # started
+            self.join()
 
 
 def start_background_checks(workspace: Workspace, check: StoreCheck) -> BackgroundChecks:
@@ -174,9 +179,9 @@ def run_gui(paths: DataPaths) -> int:
             return 0
         check = StoreCheck()
         check.damaged.connect(lambda: warn_store_damaged(QApplication.activeWindow()))
-        checks = start_background_checks(workspace, check)
+        checks = BackgroundChecks(workspace, check)
         try:
-            code, signed_out = _run_main_window(app, workspace, settings)
+            code, signed_out = _run_main_window(app, workspace, settings, checks)
         finally:
             checks.stop()  # the integrity check must not lose its store mid-query
             workspace.close()
@@ -186,9 +191,10 @@ def run_gui(paths: DataPaths) -> int:
 
 
 def _run_main_window(
-    app: QApplication, workspace: Workspace, settings: QSettings
+    app: QApplication, workspace: Workspace, settings: QSettings, checks: BackgroundChecks
 ) -> tuple[int, bool]:
-    """The case register until the program quits (False) or the user signs out (True).
+    """The case register until the program quits (False) or the user signs out (True);
+    ``checks`` start once the list is painted.
 
     MainWindow emits ``sign_out_requested`` (after saving its layout); its counselling
     session windows are closed first, each saving its answers. One that cannot save and is
@@ -206,6 +212,7 @@ def _run_main_window(
         app.quit()  # even if some other window is still open
 
     window.sign_out_requested.connect(sign_out)
+    window.first_painted.connect(checks.start)
     window.show()
     code = app.exec()
     window.deleteLater()

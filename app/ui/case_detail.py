@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from app.domain.cases import STATUS_LABELS
 from app.domain.people import RELATIONSHIP_LABELS, SEX_LABELS
 from app.i18n import fill
 from app.i18n import gettext as _
-from app.services.case_progress import DecisionView
 from app.services.cases import CaseDetail
-from app.services.exchange import CaseAtHeadquarters
 from app.services.set_aside import reason_text
-from app.ui.case_progress_dialog import DecisionSummaryLabel
+from app.ui.decision_summary import DecisionSummaryLabel
 from app.ui.formatting import country_text, date_text, datetime_text, language_text
+
+if TYPE_CHECKING:
+    from app.services.case_progress import DecisionView
+    from app.services.exchange import CaseAtHeadquarters
 
 DEMO_STYLE = "background: #fff3cd; color: #5c3c00; padding: 4px; border-radius: 3px;"
 

@@ -1,4 +1,4 @@
-"""Moving a case on after its plan is ready, and the line that tells its latest decision.
+"""Moving a case on after its plan is ready.
 
 The dialog shows the case's status and one button per next step it can take; recording
 the decision received from headquarters opens a form in the dialog itself. Problems appear
@@ -8,14 +8,11 @@ in one line at the bottom and everything typed stays, so a person can correct an
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from babel.numbers import format_decimal
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,9 +31,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import OperationalError
 
 from app.domain.cases import STATUS_LABELS
-from app.domain.decisions import MAX_REFERENCE_LENGTH, SOURCE_LABELS
+from app.domain.decisions import MAX_REFERENCE_LENGTH
 from app.domain.errors import HomewardError
-from app.i18n import N_, active_language, fill, translate_error
+from app.i18n import N_, active_language, translate_error
 from app.i18n import gettext as _
 from app.i18n.numbers import parse_number
 from app.services.answers import money_text
@@ -45,7 +42,6 @@ from app.services.case_progress import (
     DecisionForm,
     DecisionInput,
     DecisionOutcome,
-    DecisionView,
     Move,
     MoveKind,
     PlanItem,
@@ -58,8 +54,9 @@ from app.services.case_progress import (
     submit,
 )
 from app.services.workspace import Workspace
+from app.ui.decision_summary import DecisionSummaryLabel, eur_text
 from app.ui.errors import STORE_BUSY
-from app.ui.formatting import date_text, format_locale
+from app.ui.input_guard import ComboBox, DateEdit
 
 _SIMPLE_MOVES = {
     MoveKind.SUBMIT: submit,
@@ -83,55 +80,6 @@ _CONFIRMATIONS = {
     ),
 }
 _DESCRIPTION_SHOWN = 120
-
-
-def eur_text(amount: Decimal) -> str:
-    """An amount in EUR as the decision summary shows it: "1,200.00 EUR"."""
-    number = format_decimal(amount, "#,##0.00", locale=format_locale())
-    return _("{amount} EUR").format(amount=number)
-
-
-def decision_summary(view: DecisionView | None) -> str:
-    """One line on a case's latest decision, e.g. for the case detail pane ("" if none)."""
-    if view is None:
-        return ""
-    params = {
-        "date": date_text(view.decided_on),
-        "source": _(SOURCE_LABELS[view.source]),
-        "reference": view.reference,
-    }
-    if view.outcome is DecisionOutcome.APPROVED:
-        total = eur_text(view.approved_total_eur) if view.approved_total_eur is not None else "—"
-        if view.reference:
-            template = _("Approved on {date} ({source}, ref. {reference}): {total}")
-        else:
-            template = _("Approved on {date} ({source}): {total}")
-        return fill(template, total=total, **params)
-    if view.reference:
-        template = _("Rejected on {date} ({source}, ref. {reference}): {reason}")
-    else:
-        template = _("Rejected on {date} ({source}): {reason}")
-    return fill(template, reason=view.reason, **params)
-
-
-class DecisionSummaryLabel(QLabel):
-    """The latest decision in one read-only line; hidden while a case has none."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("decisionSummary")
-        self.setWordWrap(True)
-        self.show_decision(None)
-
-    def show_decision(self, view: DecisionView | None, with_amounts: bool = False) -> None:
-        text = decision_summary(view)
-        if with_amounts and view is not None and view.amounts:
-            items = [fill(_("item {number}: {amount}"), number=a.item,
-                          amount=money_text(a.amount, a.currency, active_language()))
-                     for a in view.amounts]  # fmt: skip
-            text += "\n" + fill(_("Approved per item: {items}"), items="; ".join(items))
-        self.setText(text)
-        self.setVisible(view is not None)
 
 
 class MoveCaseDialog(QDialog):
@@ -305,7 +253,7 @@ class DecisionPanel(QGroupBox):
         outcome_row.addWidget(self.rejected)
         outcome_row.addStretch(1)
         today = dt.date.today()
-        self.decided_on = QDateEdit()
+        self.decided_on = DateEdit()
         self.decided_on.setObjectName("decidedOn")
         self.decided_on.setDisplayFormat("yyyy-MM-dd")
         self.decided_on.setCalendarPopup(True)
@@ -381,7 +329,7 @@ class DecisionPanel(QGroupBox):
         edit.textChanged.connect(self.update_total)
         self.amount_edits[item.number] = edit
         grid.addWidget(edit, row, 2)
-        currency = QComboBox()
+        currency = ComboBox()
         currency.setObjectName(f"approvedCurrency_{item.number}")
         currency.addItems(list(item.currencies))
         currency.setEnabled(len(item.currencies) > 1)

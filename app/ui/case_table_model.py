@@ -44,6 +44,7 @@ def column_of(key: SortKey) -> int:
 
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ROW_ROLE})
 
 
 def _cell(row: CaseRow, key: SortKey) -> str:
@@ -150,7 +151,11 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
+        # The view asks each cell for some eight roles (font, colours, alignment...): those
+        # the model does not give are answered before the row is looked up.
+        if role not in _ROLES or not index.isValid():
+            return None
+        row = self.row_at(index.row())
         if row is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -173,5 +178,8 @@ class CaseTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self._query = replace(self._query, sort=COLUMNS[column][0], descending=descending)
+        sort = COLUMNS[column][0]
+        if (sort, descending) == (self._query.sort, self._query.descending):
+            return  # the view re-applies its sort indicator (set up, restored): nothing new
+        self._query = replace(self._query, sort=sort, descending=descending)
         self.reload()

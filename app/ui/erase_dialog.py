@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,6 +21,7 @@ from app.i18n import fill, translate_error
 from app.i18n import gettext as _
 from app.services.erasure import erase_case
 from app.services.workspace import Workspace
+from app.ui.input_guard import ComboBox
 
 
 class EraseCaseDialog(QDialog):
@@ -43,7 +43,7 @@ class EraseCaseDialog(QDialog):
             "back. Backups made before now still hold it until they are rotated out."
         ), case=case_number))  # fmt: skip
         warning.setWordWrap(True)
-        self.reason = QComboBox()
+        self.reason = ComboBox()
         self.reason.setObjectName("erasureReason")
         for reason, label in ERASURE_REASON_LABELS.items():
             self.reason.addItem(_(label), reason.value)

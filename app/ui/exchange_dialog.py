@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -48,6 +47,7 @@ from app.services.review import ConflictView, describe_conflict
 from app.services.set_aside import reason_text
 from app.services.workspace import Workspace
 from app.ui.formatting import datetime_text
+from app.ui.input_guard import ComboBox
 from app.ui.keys_dialog import MessageLine, problem_text, role_name
 from app.ui.tasks import Cancelled, Progress, Task, Work, run_task
 
@@ -183,7 +183,7 @@ class ExchangeDialog(QDialog):
         self.include_demo.setObjectName("includeDemo")
         self.everything = QCheckBox(_("Every case, not only what headquarters lacks"))
         self.everything.setObjectName("sendEverything")
-        self.office_choice = QComboBox()
+        self.office_choice = ComboBox()
         self.office_choice.setObjectName("answerOffice")
         if self.at_hq:
             row = QHBoxLayout()

@@ -96,17 +96,32 @@ class IdleLock(QObject):
         self.screen: LockScreen | None = None
         self._hidden: list[QWidget] = []
         self._last_input = time.monotonic()
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
         self._check = QTimer(self)
         self._check.setInterval(min(check_every_ms, max(100, int(idle_seconds * 250))))
         self._check.timeout.connect(self._maybe_lock)
         self._check.start()
 
+    # An application-wide event filter is called from Python for every event of every widget
+    # (building a form page sends thousands). So it watches only until it sees input, and is
+    # put back at the next check: input seen, or not watched for, counts as input at the
+    # check (the lock may come one check later, never sooner).
+    def _watch(self) -> None:
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
+
+    def _unwatch(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._watching:
+            app.removeEventFilter(self)
+        self._watching = False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
             self._last_input = time.monotonic()
+            self._unwatch()
         return False
 
     def set_idle_seconds(self, seconds: float) -> None:
@@ -118,7 +133,10 @@ class IdleLock(QObject):
         return self.screen is not None
 
     def _maybe_lock(self) -> None:
-        if not self.is_locked and time.monotonic() - self._last_input >= self.idle_seconds:
+        if not self._watching:
+            self._last_input = time.monotonic()
+            self._watch()
+        elif not self.is_locked and time.monotonic() - self._last_input >= self.idle_seconds:
             self.lock()
 
     def lock(self) -> None:
@@ -149,6 +167,4 @@ class IdleLock(QObject):
 
     def stop(self) -> None:
         self._check.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        self._unwatch()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,42 +41,35 @@ from app.i18n import active_language, ngettext
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES
 from app.services.backup import BackupInfo, back_up
-from app.services.case_progress import latest_decision
-from app.services.cases import CaseRegister, CaseRow, SortKey
-from app.services.counselling import Counselling
-from app.services.demo import remove_demo_cases
-from app.services.exchange import case_at_headquarters
+from app.services.cases import CaseRegister, CaseRow
 from app.services.office import auto_lock_minutes
-from app.services.printing import Printing
 from app.services.workspace import Workspace
-from app.ui.accounts_dialog import AccountsDialog
 from app.ui.case_detail import CaseDetailPane
-from app.ui.case_history import CaseHistoryDialog
-from app.ui.case_progress_dialog import MoveCaseDialog
 from app.ui.case_table_model import ROW_ROLE, CaseTableModel, column_of
-from app.ui.data_protection import (
-    choose_backup_to_restore,
-    export_returnee_data_to_folder,
-    restore_backup_file,
-)
-from app.ui.edit_case_dialog import EditCaseDialog
-from app.ui.erase_dialog import EraseCaseDialog
 from app.ui.errors import show_error
-from app.ui.help_dialog import HelpDialog, shortcut_rows
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.idle_lock import IdleLock
 from app.ui.language import apply_language
-from app.ui.new_case_dialog import NewCaseDialog
-from app.ui.office_dialog import OfficeBudgetDialog
-from app.ui.password_dialog import ChangePasswordDialog
-from app.ui.retention_dialog import RetentionPurgeDialog
-from app.ui.session.window import SessionWindow
 from app.ui.tasks import Task, run_task
 
-if TYPE_CHECKING:  # loaded when first opened: printing previews and bundle crypto are heavy
+# What the case list does not show is imported when first used, so the list paints sooner;
+# what the next click needs (a selected case's detail, its session) is loaded right after the
+# first paint (MainWindow._after_first_paint).
+if TYPE_CHECKING:
+    from app.services.counselling import Counselling
+    from app.ui.accounts_dialog import AccountsDialog
+    from app.ui.case_history import CaseHistoryDialog
+    from app.ui.case_progress_dialog import MoveCaseDialog
+    from app.ui.edit_case_dialog import EditCaseDialog
+    from app.ui.erase_dialog import EraseCaseDialog
     from app.ui.exchange_dialog import ExchangeDialog
+    from app.ui.help_dialog import HelpDialog
     from app.ui.keys_dialog import KeysDialog
+    from app.ui.password_dialog import ChangePasswordDialog
     from app.ui.print_dialog import PrintDialog
+    from app.ui.retention_dialog import RetentionPurgeDialog
     from app.ui.review_queue import ReviewQueue
+    from app.ui.session.window import SessionWindow
 
 SEARCH_DELAY_MS = 150
 # Default widths; the name takes what is left, so the table never needs a horizontal scroll.
@@ -85,13 +79,14 @@ COLUMN_WIDTHS = (125, None, 95, 105, 165, 115, 95, 135)
 
 class MainWindow(QMainWindow):
     sign_out_requested = Signal()
+    first_painted = Signal()  # the case list is on screen: what can wait starts now
 
     def __init__(self, workspace: Workspace, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.register = CaseRegister(workspace)
-        self.counselling = Counselling(workspace)
+        self._counselling: Counselling | None = None  # built with the first session
         self.sessions: dict[str, SessionWindow] = {}
         self.settings = settings
         office = workspace.installation
@@ -101,8 +96,12 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("caseTable")
         self.table.setModel(self.model)
+        # The model is counted once, in its own order (the latest change first); the view
+        # shows that order before it starts sorting, so it does not count again.
+        query = self.model.query
+        order = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column_of(query.sort), order)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(column_of(SortKey.UPDATED), Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -275,11 +274,41 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
         self.model.modelReset.connect(self._update_count)
-        self.retranslate()
+        self._set_texts()
+        self._update_count()
         self._restore_state()
         self._case_selected(None)
         minutes = auto_lock_minutes(workspace.paths)
         self.idle_lock = IdleLock(workspace, minutes * 60, self._save_sessions, self)
+        AfterFirstPaint(self.table.viewport(), self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Say the list is on screen (the store's checks start), then load what the next
+        click needs while the counsellor looks at the list: the detail of a selected case
+        and the session window with its forms (a step at a time, so a click in between is
+        not kept waiting)."""
+        self.first_painted.emit()
+        steps = [  # not app.services.exchange: it loads the bundle crypto (test_startup)
+            lambda: import_module("app.services.case_progress"),
+            lambda: import_module("app.ui.session.window"),
+            lambda: self.counselling,  # reads the form definitions
+        ]
+
+        def next_step() -> None:
+            steps.pop(0)()
+            if steps:
+                QTimer.singleShot(0, next_step)
+
+        next_step()
+
+    @property
+    def counselling(self) -> Counselling:
+        """The session service (its forms are read when first needed, not at start-up)."""
+        if self._counselling is None:
+            from app.services.counselling import Counselling
+
+            self._counselling = Counselling(self.workspace)
+        return self._counselling
 
     def _save_sessions(self) -> None:
         """Before the window locks: whatever is typed reaches the store."""
@@ -288,7 +317,17 @@ class MainWindow(QMainWindow):
                 window.save_now()
 
     def retranslate(self) -> None:
-        """Set every text in the interface language (again, after a switch)."""
+        """Set every text in the interface language again, after a switch: the list's cells
+        and headers too."""
+        self._set_texts()
+        selected = self.table.selectionModel().selectedRows()
+        case_number = selected[0].data(ROW_ROLE).case_number if selected else None
+        self.model.reload()  # headers and cells are formatted in the new language
+        if case_number:
+            self.select_case(case_number)
+
+    def _set_texts(self) -> None:
+        """Every text of the window's own in the interface language."""
         self.search.setPlaceholderText(_("Search by case number, name or country (Ctrl+F)"))
         self.new_case_action.setText(_("&New case…"))
         self.session_action.setText(_("Counselling &session"))
@@ -323,11 +362,6 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             f"{user.display_name} · {_(ROLE_LABELS[user.role])} · {office.office_code}"
         )
-        selected = self.table.selectionModel().selectedRows()
-        case_number = selected[0].data(ROW_ROLE).case_number if selected else None
-        self.model.reload()  # headers and cells are formatted in the new language
-        if case_number:
-            self.select_case(case_number)
 
     def _language_chosen(self, action: QAction) -> None:
         code = str(action.data())
@@ -351,6 +385,8 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def open_new_case(self) -> None:
+        from app.ui.new_case_dialog import NewCaseDialog
+
         dialog = NewCaseDialog(self.register, self)
         if dialog.exec() and dialog.created is not None:
             self._search_timer.stop()
@@ -370,6 +406,8 @@ class MainWindow(QMainWindow):
             self.open_session(rows[0].data(ROW_ROLE))
 
     def open_budget(self) -> None:
+        from app.ui.office_dialog import OfficeBudgetDialog
+
         OfficeBudgetDialog(self.workspace, self).exec()
 
     def back_up(self) -> Task | None:
@@ -393,11 +431,15 @@ class MainWindow(QMainWindow):
                         done)  # fmt: skip
 
     def open_accounts(self) -> AccountsDialog:
+        from app.ui.accounts_dialog import AccountsDialog
+
         dialog = AccountsDialog(self.workspace, self)
         dialog.show()
         return dialog
 
     def open_change_password(self) -> ChangePasswordDialog:
+        from app.ui.password_dialog import ChangePasswordDialog
+
         dialog = ChangePasswordDialog(self.workspace, self)
         dialog.show()
         return dialog
@@ -413,6 +455,8 @@ class MainWindow(QMainWindow):
         window = self.sessions.get(row.case_number)
         if window is not None and shiboken6.isValid(window) and not window.save_now():
             return None  # what is typed there must reach the store before the case moves
+        from app.ui.case_progress_dialog import MoveCaseDialog
+
         dialog = MoveCaseDialog(self.workspace, row.case_number, self)
         dialog.moved.connect(self._case_changed)
         dialog.show()
@@ -422,6 +466,8 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         if row is None:
             return None
+        from app.ui.edit_case_dialog import EditCaseDialog
+
         dialog = EditCaseDialog(self.register, row.case_number, self)
         dialog.accepted.connect(lambda: self._case_changed(row.case_number))
         dialog.show()
@@ -431,11 +477,15 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         if row is None:
             return None
+        from app.ui.case_history import CaseHistoryDialog
+
         dialog = CaseHistoryDialog(self.workspace, row.case_number, self)
         dialog.show()
         return dialog
 
     def open_guide(self) -> HelpDialog:
+        from app.ui.help_dialog import HelpDialog, shortcut_rows
+
         actions = [self.new_case_action, self.find_action, self.session_action,
                    self.edit_action, self.move_action, self.history_action, self.print_action,
                    self.guide_action, self.quit_action]  # fmt: skip
@@ -463,6 +513,8 @@ class MainWindow(QMainWindow):
             window = self.sessions[case_number]
             if shiboken6.isValid(window):
                 window.close()
+        from app.services.demo import remove_demo_cases
+
         try:
             removed = remove_demo_cases(self.workspace)
         except HomewardError as error:
@@ -483,6 +535,8 @@ class MainWindow(QMainWindow):
         window = self.sessions.get(row.case_number)
         if window is not None and shiboken6.isValid(window) and not window.close():
             return None  # its answers could not be saved and the counsellor kept it open
+        from app.ui.erase_dialog import EraseCaseDialog
+
         dialog = EraseCaseDialog(self.workspace, row.case_number, self)
         dialog.erased.connect(self._case_erased)
         dialog.show()
@@ -492,6 +546,8 @@ class MainWindow(QMainWindow):
         for window in list(self.sessions.values()):  # one of them may be an ended case
             if shiboken6.isValid(window) and not window.close():
                 return None
+        from app.ui.retention_dialog import RetentionPurgeDialog
+
         dialog = RetentionPurgeDialog(self.workspace, self)
         dialog.purged.connect(self._cases_purged)
         dialog.show()
@@ -504,11 +560,15 @@ class MainWindow(QMainWindow):
         window = self.sessions.get(row.case_number)
         if window is not None and shiboken6.isValid(window) and not window.save_now():
             return None
+        from app.ui.data_protection import export_returnee_data_to_folder
+
         return export_returnee_data_to_folder(self, self.workspace, row.case_number)
 
     def restore_backup(self) -> bool:
         """Put a backup in place of the store, then hand back to the sign-in: the sessions
         are saved and closed first, and the replaced store is kept aside."""
+        from app.ui.data_protection import choose_backup_to_restore, restore_backup_file
+
         choice = choose_backup_to_restore(self, self.workspace.user.username)
         if choice is None:
             return False
@@ -580,6 +640,7 @@ class MainWindow(QMainWindow):
             window.reload()
 
     def open_print(self) -> PrintDialog | None:
+        from app.services.printing import Printing
         from app.ui.print_dialog import PrintDialog
 
         row = self.selected_row()
@@ -602,6 +663,8 @@ class MainWindow(QMainWindow):
         if window is not None and not shiboken6.isValid(window):
             window = None  # closed without telling us (it could not finish closing cleanly)
         if window is None:
+            from app.ui.session.window import SessionWindow
+
             window = SessionWindow(
                 self.counselling, row.case_number, active_language(), self.settings
             )
@@ -657,6 +720,9 @@ class MainWindow(QMainWindow):
         if row is None:
             self.detail.show_case(None)
             return
+        from app.services.case_progress import latest_decision
+        from app.services.exchange import case_at_headquarters
+
         self.detail.show_case(
             self.register.detail(row.case_number),
             latest_decision(self.workspace, row.case_number),

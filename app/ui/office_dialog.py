@@ -7,13 +7,11 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +24,7 @@ from app.i18n import N_, translate_error
 from app.i18n import gettext as _
 from app.services.office import budget_settings, set_budget
 from app.services.workspace import Workspace
+from app.ui.input_guard import DateEdit, SpinBox
 
 
 class OfficeBudgetDialog(QDialog):
@@ -35,12 +34,12 @@ class OfficeBudgetDialog(QDialog):
         self.setWindowTitle(_("Budget and exchange rates"))
         self.workspace = workspace
         settings = budget_settings(workspace)
-        self.cap = QSpinBox()
+        self.cap = SpinBox()
         self.cap.setObjectName("budgetCap")
         self.cap.setRange(1, MAX_BUDGET_CAP_EUR)
         self.cap.setSuffix(" EUR")
         self.cap.setValue(int(settings.cap_eur))
-        self.rates_date = QDateEdit()
+        self.rates_date = DateEdit()
         self.rates_date.setDisplayFormat("yyyy-MM-dd")
         self.rates_date.setCalendarPopup(True)
         when = settings.rates_date or dt.date.today()

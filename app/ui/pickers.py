@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 from app.i18n import active_language
 from app.i18n import gettext as _
 from app.i18n.languages import LANGUAGES, country_codes, country_name
+from app.ui.input_guard import ComboBox
 
 E = TypeVar("E", bound=Enum)
 
 
-class CodeCombo(QComboBox):
+class CodeCombo(ComboBox):
     """A combo of (label, code) entries; typing filters by any part of the label."""
 
     def __init__(self, entries: Iterable[tuple[str, Any]], parent: QWidget | None = None) -> None:
@@ -54,7 +55,7 @@ def language_combo(parent: QWidget | None = None, *, forms_only: bool = True) ->
     return CodeCombo(entries, parent)
 
 
-class EnumCombo(QComboBox):
+class EnumCombo(ComboBox):
     """A combo over an enumeration, labelled with each member's translated label.
 
     Qt turns a str-based enum stored as item data into a plain str, so the member is looked

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from app.i18n import N_, ngettext
 from app.i18n import gettext as _
 from app.services.printing import PrintForm, Printing, PrintResult
 from app.ui.errors import show_error
+from app.ui.input_guard import ComboBox
 from app.ui.pickers import language_combo
 
 FORM_LABELS = {
@@ -94,7 +94,7 @@ class PrintDialog(QDialog):
         self.case_number = case_number
         self.result: PrintResult | None = None
 
-        self.form = QComboBox()
+        self.form = ComboBox()
         self.form.setObjectName("printForm")
         for kind, label in FORM_LABELS.items():
             self.form.addItem(_(label), kind.value)
@@ -102,7 +102,7 @@ class PrintDialog(QDialog):
         self.language = language_combo()
         self.language.setObjectName("printLanguage")
         self.language.set_code(case_language)
-        self.paper = QComboBox()
+        self.paper = ComboBox()
         self.paper.addItems(["A4", "Letter"])
         for combo in (self.form, self.paper):
             combo.currentIndexChanged.connect(self.refresh)

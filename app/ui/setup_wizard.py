@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from app.i18n import gettext as _
 from app.i18n import translate_error
 from app.services.recovery import issue_recovery_key
 from app.services.workspace import InstallationInfo, initialise, unlock
+from app.ui.input_guard import ComboBox
 
 PROBLEM_STYLE = "color: #b71c1c;"
 
@@ -66,7 +66,7 @@ class SetupWizard(QWizard):
         office_page.setSubTitle(
             _("Cases are numbered with the office code, for example SK-2026-00001.")
         )
-        self.role = QComboBox()
+        self.role = ComboBox()
         self.role.addItem(_("Office (counselling returnees)"), "office")
         self.role.addItem(_("Headquarters (reviewing plans)"), "hq")
         self.office_code = QLineEdit()

@@ -32,6 +32,7 @@ from app.i18n import gettext as _
 from app.i18n.numbers import parse_number
 from app.services.answers import NO, YES
 from app.ui.date_edit import DateField
+from app.ui.input_guard import ComboBox
 
 Translate = Any  # (message id) -> text in one language
 UNREADABLE = N_("This is not a number Homeward can read, so it is not saved yet.")
@@ -255,7 +256,7 @@ class MoneyEditor(Editor):
         self.amount.setObjectName("amount")
         self.amount.setMaximumWidth(160)
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.currency = QComboBox()
+        self.currency = ComboBox()
         self.currency.setObjectName("currency")
         self.currency.addItems(CURRENCIES)
         self.currency.setCurrentText(field.default_currency or "EUR")
@@ -328,7 +329,7 @@ class ChoiceEditor(Editor):
         self, field: FieldDef, counsellor: Translate, migrant: Translate, parent: Any = None
     ) -> None:
         super().__init__(parent)
-        self.combo = QComboBox()
+        self.combo = ComboBox()
         # Long bilingual choices must not make the page wider than the window.
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

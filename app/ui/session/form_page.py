@@ -25,7 +25,8 @@ from app.formdefs import FieldDef, FieldType, FormDef, Problem
 from app.formdefs.values import Answers, is_relevant, validate, visible_answers
 from app.formdefs.versions import version_key, versions_of
 from app.i18n import N_, fill, gettext
-from app.i18n.languages import language, language_name
+from app.i18n.languages import language
+from app.ui.formatting import language_text
 from app.ui.session.editors import Editor, MigrantVersion, both, make_editor
 
 # Hints are read beside the question, often in Arabic script: dark enough to read (contrast
@@ -53,7 +54,7 @@ class Languages:
 
     def migrant_version(self) -> MigrantVersion:
         """Where bilingual free text gets its version in the migrant's language."""
-        name = language_name(self.migrant_code, self.migrant_code)
+        name = language_text(self.migrant_code)  # its own name, without loading CLDR data
         return MigrantVersion(
             language=self.migrant_code,
             caption=fill(self.counsellor(VERSION_CAPTION), language=name),

@@ -14,11 +14,10 @@ from app.formdefs.values import relevant_answers, typed
 from app.formdefs.versions import count_versions, versions_of
 from app.i18n import active_language, fill
 from app.i18n import gettext as _
-from app.i18n.languages import language_name
 from app.services import answers
 from app.services.answers import answer_text
 from app.services.counselling import PlanAssessment
-from app.ui.formatting import date_text
+from app.ui.formatting import date_text, language_text
 
 _COLOURS = {
     PriorityLevel.HIGH: "#b71c1c",
@@ -120,7 +119,7 @@ def _version_row(answers: dict[str, Any], field_id: str, migrant: str) -> list[s
     version = versions_of(answers, field_id).get(migrant) if migrant else None
     if not version or version == answers.get(field_id):
         return []
-    return [_row(f"↳ {language_name(migrant, migrant)}", version)]
+    return [_row(f"↳ {language_text(migrant)}", version)]
 
 
 def versions_html(form: FormDef, kept: dict[str, Any], migrant: str) -> str:
@@ -131,7 +130,7 @@ def versions_html(form: FormDef, kept: dict[str, Any], migrant: str) -> str:
     text = fill(
         _("Free-text answers with a version in {language}: {done} of {total}. Those without "
           "one print with a note asking the interpreter to read them out."),
-        language=language_name(migrant, migrant), done=done, total=total,
+        language=language_text(migrant), done=done, total=total,
     )  # fmt: skip
     colour = "#33691e" if done == total else "#8a4b00"
     return f"<p style='color:{colour}'>{html.escape(text)}</p>"

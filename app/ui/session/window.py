@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -38,14 +39,15 @@ from app.i18n import active_language, translate_error
 from app.i18n import gettext as _
 from app.services.case_progress import latest_decision
 from app.services.counselling import Counselling, SessionState
-from app.services.printing import PrintForm, Printing
-from app.ui.case_progress_dialog import DecisionSummaryLabel
+from app.ui.decision_summary import DecisionSummaryLabel
 from app.ui.errors import show_error
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.pickers import language_combo
 from app.ui.session.form_page import FormPage, Languages
 from app.ui.session.review import AssessmentPanel, ReviewView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # printing loads the layout and fonts: on first use
+    from app.services.printing import Printing
     from app.ui.print_dialog import PrintDialog
 
 log = logging.getLogger("homeward.ui")
@@ -85,7 +87,7 @@ class SessionWindow(QMainWindow):
         self.counsellor_language = counsellor_language
         self.settings = settings
         self.state: SessionState = counselling.state(case_number)
-        self.sitting = counselling.begin_session(case_number, counsellor_language)
+        self.sitting: uuid.UUID | None = None  # recorded once the window is on screen
         self._dirty: set[str] = set()
         self._dirty_since: float | None = None  # when the oldest unsaved change was made
         self._saving = False
@@ -194,6 +196,15 @@ class SessionWindow(QMainWindow):
         self._refresh()
         self.go_to(STEPS.index(self.state.next_step))
         self.resize(1300, 860)
+        AfterFirstPaint(self, self._begin_sitting)
+
+    def _begin_sitting(self) -> None:
+        """Record that the counsellor sat down with the migrant: a write the window's first
+        paint need not wait for."""
+        if self.sitting is None:
+            self.sitting = self.counselling.begin_session(
+                self.case_number, self.counsellor_language
+            )
 
     def retranslate(self) -> None:
         """The interface language changed: the counsellor's column follows it."""
@@ -311,6 +322,8 @@ class SessionWindow(QMainWindow):
             self._saving = False
 
     def _save_dirty(self) -> bool:
+        if not self._dirty:
+            return True  # nothing written, so nothing to read back
         try:
             for form_id in sorted(self._dirty):
                 self.counselling.save_answers(
@@ -370,9 +383,10 @@ class SessionWindow(QMainWindow):
         self.go_to(self._step_index() + 1)
 
     def open_print(self) -> PrintDialog | None:
+        """Preview and print the case's forms (what is on screen is saved first)."""
+        from app.services.printing import PrintForm
         from app.ui.print_dialog import PrintDialog  # the preview loads PDFium: on first use
 
-        """Preview and print the case's forms (what is on screen is saved first)."""
         if not self.save_now():
             return None
         form = PrintForm.CONSENT if self.current_step() == "consent" else PrintForm.REQUEST
@@ -387,6 +401,8 @@ class SessionWindow(QMainWindow):
         return dialog
 
     def printing_service(self) -> Printing:
+        from app.services.printing import Printing
+
         return Printing(self.counselling.workspace, self.counselling)
 
     def withdraw(self) -> None:
@@ -438,8 +454,8 @@ class SessionWindow(QMainWindow):
         self.withdraw_button.setEnabled(case.status not in (
             CaseStatus.WITHDRAWN, CaseStatus.CLOSED, CaseStatus.IN_IMPLEMENTATION
         ))  # fmt: skip
-        assessment = self.counselling.assessment(self.state)
-        self.plan_assessment.show_assessment(assessment)
+        self._assessment = self.counselling.assessment(self.state)  # of this state
+        self.plan_assessment.show_assessment(self._assessment)
         if self.current_step() == "review":
             self._refresh_review()
 
@@ -457,15 +473,15 @@ class SessionWindow(QMainWindow):
             header = _("The plan is complete and ready to print and submit.")
         else:
             header = _("Status: {status}").format(status=status)
-        self.review.show_review(
-            header, forms, self.counselling.assessment(self.state), self.state.case.session_language
-        )
+        self.review.show_review(header, forms, self._assessment, self.state.case.session_language)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.save_now() and not self._discard_confirmed():
             event.ignore()  # what was typed is only on screen: keep the window open
             return
         try:
+            self._begin_sitting()  # closed before it was recorded: a sitting all the same
+            assert self.sitting is not None
             self.counselling.end_session(self.sitting)
         except (HomewardError, SQLAlchemyError):
             log.warning("the end of the session could not be recorded", exc_info=True)
