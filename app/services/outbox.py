@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, bindparam, exists, not_, or_, update
 from sqlalchemy.orm import Session, aliased
 
-from app.services.keys import current_peers
 from app.store.models import BundleEntry, Case, Peer
 
 
@@ -61,6 +60,8 @@ def to_send(hq_installation: uuid.UUID | None, *, include_demo: bool) -> ColumnE
 
 def hq_installation(session: Session) -> uuid.UUID | None:
     """The installation of the HQ this office trusts now (None before keys are exchanged)."""
+    from app.services.keys import current_peers  # the bundle crypto, only when asked
+
     peer = session.scalar(current_peers(Peer.role == "hq"))
     return None if peer is None else peer.installation_uuid
 
