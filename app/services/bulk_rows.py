@@ -20,7 +20,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
-from app.store.models import Case
+from app.store import audit, search
+from app.store.models import AuditEvent, Case
 
 PAGE_CACHE_KIB = 64 * 1024
 
@@ -115,3 +116,18 @@ def _json_text(value: Any) -> str:
 _ENCODE = msgspec.json.Encoder().encode
 
 
+def insert_case_rows(
+    session: Session,
+    tables: list[tuple[Table, list[dict[str, Any]]]],
+    search_rows: list[dict[str, object]],
+    events: list[dict[str, Any]],
+) -> None:
+    """The rows of new cases table by table (parents first), their search rows, then their
+    audit events sealed onto the end of the chain: the demo and an import write the same way.
+    The caller holds the chain's lock (audit.lock_chain)."""
+    connection = session.connection()
+    for table, rows in tables:
+        insert_many(connection, table, rows)
+    search.add_cases(connection, search_rows)
+    audit.seal_rows(events, audit.chain_end(session))
+    insert_many(connection, AuditEvent.__table__, events)

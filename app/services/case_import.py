@@ -26,7 +26,7 @@ from app.bundles.records import AuditEventRecord, CaseRecord
 from app.domain.cases import CaseStatus
 from app.domain.merge import three_way
 from app.formdefs.loader import FormRegistry, load_forms
-from app.services.bulk_rows import insert_many, new_case_ids
+from app.services.bulk_rows import insert_case_rows, insert_many, new_case_ids
 from app.services.case_records import (
     apply_fields,
     case_by_uuid,
@@ -40,7 +40,6 @@ from app.services.set_aside import ERASED_HERE, FORM_NOT_INSTALLED, NUMBER_TAKEN
 from app.services.workspace import Workspace
 from app.store import audit, search
 from app.store.models import (
-    AuditEvent,
     Case,
     CaseArrival,
     CaseConflict,
@@ -233,13 +232,11 @@ class CaseBatch:
                            "outcome": "new"},
                 "note": "",
             })  # fmt: skip
-        insert_many(connection, Case.__table__, cases)
-        for model, rows in ((Returnee, returnees), (HouseholdMember, members),
-                            (FormResponse, responses), (CounsellingSession, sittings)):  # fmt: skip
-            insert_many(connection, model.__table__, rows)
-        search.add_cases(connection, searches)
-        audit.seal_rows(events, audit.chain_end(session))
-        insert_many(connection, AuditEvent.__table__, events)
+        insert_case_rows(session, [
+            (Case.__table__, cases), (Returnee.__table__, returnees),
+            (HouseholdMember.__table__, members), (FormResponse.__table__, responses),
+            (CounsellingSession.__table__, sittings),
+        ], searches, events)  # fmt: skip
         self.tally.new_cases += len(records)
 
     def _keep_events(self, records: list[AuditEventRecord]) -> None:

@@ -23,12 +23,11 @@ from sqlalchemy.orm import Session
 from app.domain.cases import CaseStatus
 from app.domain.people import NewCaseInput
 from app.i18n.languages import LANGUAGES, country_name
-from app.services.bulk_rows import insert_many, new_case_ids
+from app.services.bulk_rows import insert_case_rows, insert_many, new_case_ids
 from app.services.cases import next_case_number
 from app.services.identity import person_columns
 from app.store import audit, search
 from app.store.models import (
-    AuditEvent,
     Case,
     CaseDecision,
     FormResponse,
@@ -130,12 +129,10 @@ def _write(
              "case_uuid": row["uuid"], "case_revision": 1, "action": "case.opened",
              "detail": {"household_members": len(new_case.household)}, "note": ""}
         )  # fmt: skip
-    for model, rows in ((Returnee, returnees), (HouseholdMember, members),
-                        (FormResponse, responses), (CaseDecision, decisions)):  # fmt: skip
-        insert_many(connection, model.__table__, rows)
-    search.add_cases(connection, searches)
-    audit.seal_rows(events, audit.chain_end(session))
-    insert_many(connection, AuditEvent.__table__, events)
+    insert_case_rows(session, [
+        (Returnee.__table__, returnees), (HouseholdMember.__table__, members),
+        (FormResponse.__table__, responses), (CaseDecision.__table__, decisions),
+    ], searches, events)  # fmt: skip
 
 
 def _case_row(session: Session, writer: Writer, case: DemoCase) -> dict[str, Any]:
